@@ -1,0 +1,99 @@
+# ember - one non-recursive Makefile. Objects go under $(BUILD)/ (build/ by
+# default); `make V=1` prints commands. Targets:
+#   make            build/ember
+#   make test       unit, golden, CLI and fuzz-corpus replay tests (ends "N passed, N failed")
+#   make asan       the same suites on an ASan+UBSan build (build/asan/)
+#   make fuzz       libFuzzer targets, FUZZ_TIME seconds each (default 30)
+#   make demo       set up, build and fold + draw the bundled example
+#   make bench      side-by-side benchmarks (needs FLAMEGRAPH_DIR, see bench/README.md)
+
+BUILD    ?= build
+CC       ?= gcc
+VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+OPT      ?= -O2
+SAN      ?=
+CFLAGS   ?= $(OPT) -g
+WARN     := -Wall -Wextra -Werror -Wmissing-prototypes -Wno-unused-parameter
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN) -Isrc -include src/base/banned.h \
+	      -DEMBER_VERSION='"$(VERSION)"' -MMD -MP
+LDLIBS   := -lz -llzma -lpthread
+FUZZ_TIME ?= 30
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.DELETE_ON_ERROR:
+.SECONDARY:
+.PHONY: all test check asan fuzz demo bench clean setup
+
+LIB_SRCS := $(wildcard src/base/*.c src/profile/*.c src/formats/*.c src/render/*.c)
+CLI_SRCS := $(wildcard src/cli/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+UNIT_SRCS := $(wildcard tests/unit/*.c) tests/lib/test.c
+UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+REPLAYERS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/replay/%)
+
+all: $(BUILD)/ember
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libember-core.a: $(LIB_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/ember: $(CLI_OBJS) $(BUILD)/libember-core.a
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/unit-tests: $(UNIT_OBJS) $(BUILD)/libember-core.a
+	$(Q)$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+
+# Fuzz targets linked with a plain main() that replays a corpus (no clang needed).
+$(BUILD)/replay/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tests/fuzz/replay_main.o $(BUILD)/libember-core.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+
+setup:
+	$(Q)scripts/setup
+
+test check: $(BUILD)/ember $(BUILD)/unit-tests $(REPLAYERS)
+	$(Q)EMBER_BUILD=$(BUILD) tests/run.sh
+
+asan:
+	$(Q)$(MAKE) --no-print-directory BUILD=build/asan OPT=-O1 \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test
+
+# libFuzzer builds use clang; each target runs FUZZ_TIME seconds on its corpus.
+FUZZ_BUILD := build/fuzz
+fuzz:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang OPT=-O1 \
+		SAN="-fsanitize=fuzzer-no-link,address,undefined" $(FUZZ_BUILD)/libember-core.a
+	$(Q)set -e; for src in $(FUZZ_SRCS); do \
+		name=$$(basename $$src .c); \
+		clang -std=c11 -D_GNU_SOURCE -O1 -g -Isrc -fsanitize=fuzzer,address,undefined \
+			-o $(FUZZ_BUILD)/$$name $$src $(FUZZ_BUILD)/libember-core.a $(LDLIBS); \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$name; \
+		echo "fuzzing $$name for $(FUZZ_TIME)s"; \
+		$(FUZZ_BUILD)/$$name -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
+			-print_final_stats=1 $(FUZZ_BUILD)/corpus/$$name tests/fuzz/corpus/$$name \
+			2>$(FUZZ_BUILD)/$$name.log || { tail -50 $(FUZZ_BUILD)/$$name.log; exit 1; }; \
+		grep -E 'stat::number_of_executed_units|stat::peak_rss' $(FUZZ_BUILD)/$$name.log; \
+	done
+
+demo: setup $(BUILD)/ember
+	$(Q)scripts/demo $(BUILD)
+
+bench: $(BUILD)/ember
+	$(Q)bench/run.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,40 @@
+/*
+ * instream.h - a byte source read in blocks: a file, stdin, or either one
+ * compressed with gzip (zlib) or xz (liblzma), recognised by magic bytes,
+ * not by the file name. Parsers never see the difference.
+ */
+#ifndef EMBER_INSTREAM_H
+#define EMBER_INSTREAM_H
+
+#include <sys/types.h>
+#include "base/compiler.h"
+#include "base/err.h"
+
+struct instream;
+
+enum instream_codec {
+	INSTREAM_PLAIN,
+	INSTREAM_GZIP,
+	INSTREAM_XZ,
+};
+
+/*
+ * Open @path ("-" for stdin). On success *@out owns the stream; on failure
+ * returns -errno and fills @diag. @path must outlive the stream.
+ */
+int instream__open(struct instream **out, const char *path, struct em_diag *diag) __must_check;
+
+/* Wrap caller-provided memory (not copied; must outlive the stream). */
+struct instream *instream__from_memory(const void *data, size_t len, const char *name);
+
+/*
+ * Read up to @n bytes into @buf. Returns bytes read, 0 at the end, or a
+ * negative code (and fills @diag) on a read or decompression error.
+ */
+ssize_t instream__read(struct instream *in, void *buf, size_t n, struct em_diag *diag);
+
+const char *instream__name(const struct instream *in);
+enum instream_codec instream__codec(const struct instream *in);
+void instream__free(struct instream *in);
+
+#endif
