@@ -60,7 +60,7 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t elem)
 {
 	size_t n = *cap;
 
-	if (need <= n)
+	if (need <= n && p)
 		return p;
 	if (n < 16)
 		n = 16;

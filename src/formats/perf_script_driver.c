@@ -210,7 +210,8 @@ static int read_stream(struct driver *d, struct reader_state *rs, struct instrea
 		bool clean = false;
 
 		XGROW(c->buf, c->cap, CHUNK_TARGET + rs->carry_len);
-		memcpy(c->buf, rs->carry, rs->carry_len);
+		if (rs->carry_len)
+			memcpy(c->buf, rs->carry, rs->carry_len);
 		c->len = rs->carry_len;
 		rs->carry_len = 0;
 		for (;;) {
@@ -361,10 +362,12 @@ static void report(struct driver *d, struct instream **ins, const struct perf_sc
 		const struct ps_parser_result *r = ps_parser__result(w->parser);
 
 		XGROW(rec, rcap, nrec + w->nrecords);
-		memcpy(rec + nrec, w->records, w->nrecords * sizeof(*rec));
+		if (w->nrecords)
+			memcpy(rec + nrec, w->records, w->nrecords * sizeof(*rec));
 		nrec += w->nrecords;
 		XGROW(warns, wcap, nw + r->kept);
-		memcpy(warns + nw, r->warn, r->kept * sizeof(*warns));
+		if (r->kept)
+			memcpy(warns + nw, r->warn, r->kept * sizeof(*warns));
 		nw += r->kept;
 		extra += r->nwarn - r->kept;
 		stats->lines += r->lines;
