@@ -11,6 +11,8 @@
 #include <lzma.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -29,6 +31,8 @@ struct instream {
 	bool zdone;			/* decoder reached end of stream */
 	z_stream z;
 	lzma_stream lz;
+	void *map;			/* instream__map() */
+	size_t map_len;
 };
 
 static ssize_t raw_read(struct instream *in, void *buf, size_t n)
@@ -253,6 +257,31 @@ ssize_t instream__read(struct instream *in, void *buf, size_t n, struct em_diag 
 	return r;
 }
 
+int instream__map(struct instream *in, const char **data, size_t *len)
+{
+	struct stat st;
+	void *m;
+
+	if (in->map) {
+		*data = in->map;
+		*len = in->map_len;
+		return 0;
+	}
+	if (in->codec != INSTREAM_PLAIN || in->fd < 0 || in->ipos != 0 ||
+	    fstat(in->fd, &st) || !S_ISREG(st.st_mode) || st.st_size == 0 ||
+	    lseek(in->fd, 0, SEEK_CUR) != (off_t)in->ilen)
+		return -ENOTSUP;
+	m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, in->fd, 0);
+	if (m == MAP_FAILED)
+		return -ENOTSUP;
+	madvise(m, st.st_size, MADV_SEQUENTIAL);
+	in->map = m;
+	in->map_len = st.st_size;
+	*data = m;
+	*len = in->map_len;
+	return 0;
+}
+
 const char *instream__name(const struct instream *in)
 {
 	return in->name;
@@ -271,6 +300,8 @@ void instream__free(struct instream *in)
 		inflateEnd(&in->z);
 	else if (in->codec == INSTREAM_XZ)
 		lzma_end(&in->lz);
+	if (in->map)
+		munmap(in->map, in->map_len);
 	if (in->owns_fd)
 		close(in->fd);
 	free(in->ibuf);

@@ -33,6 +33,14 @@ struct instream *instream__from_memory(const void *data, size_t len, const char 
  */
 ssize_t instream__read(struct instream *in, void *buf, size_t n, struct em_diag *diag);
 
+/*
+ * Map a plain (uncompressed) regular file into memory, read-only, so a
+ * parser can work on it without copying. Returns 0 and sets *@data and *@len
+ * (valid until instream__free), or -ENOTSUP for pipes, compressed input
+ * and empty files. Call before any instream__read.
+ */
+int instream__map(struct instream *in, const char **data, size_t *len);
+
 const char *instream__name(const struct instream *in);
 enum instream_codec instream__codec(const struct instream *in);
 void instream__free(struct instream *in);

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define CHUNK_TARGET (4u << 20)		/* bytes per chunk, normally */
@@ -27,8 +28,11 @@
 #define MAX_JOBS 8
 
 struct chunk {
-	char *buf;
-	size_t cap, len;
+	char *buf;		/* owned buffer (streamed input) */
+	size_t cap;
+	const char *data;	/* the bytes to parse: buf, or a slice of a mapped file */
+	size_t len;
+	bool mapped;		/* data is a slice of a mapping: drop its pages when done */
 	u64 seq;
 	unsigned stream;
 	bool too_long;		/* stands for one skipped over-long line */
@@ -62,6 +66,20 @@ struct driver {
 	char filter_buf[128];
 };
 
+/*
+ * Parsed bytes of a mapped file are not needed again: unmap their pages so
+ * resident memory follows unique stacks, not the input size.
+ */
+static void drop_pages(const char *data, size_t len)
+{
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = ((uintptr_t)data + pg - 1) & ~(pg - 1);
+	uintptr_t end = ((uintptr_t)data + len) & ~(pg - 1);
+
+	if (end > start)
+		madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
 static void worker_process(struct worker *w, struct chunk *c)
 {
 	u64 lines;
@@ -70,8 +88,10 @@ static void worker_process(struct worker *w, struct chunk *c)
 		ps_parser__warn_too_long(w->parser, c->seq, 1);
 		lines = 1;
 	} else {
-		lines = ps_parser__feed(w->parser, c->buf, c->len, c->seq);
+		lines = ps_parser__feed(w->parser, c->data, c->len, c->seq);
 	}
+	if (c->mapped)
+		drop_pages(c->data, c->len);
 	XGROW(w->records, w->rcap, w->nrecords + 1);
 	w->records[w->nrecords++] = (struct chunk_record){ c->seq, lines, c->stream };
 }
@@ -113,6 +133,8 @@ static struct chunk *get_free_chunk(struct driver *d)
 	pthread_mutex_unlock(&d->lock);
 	c->len = 0;
 	c->too_long = false;
+	c->mapped = false;
+	c->data = NULL;
 	return c;
 }
 
@@ -145,7 +167,7 @@ static void dispatch(struct driver *d, unsigned wi, struct chunk *c)
 /* Find the first header naming an event in @c, to fix the default filter. */
 static void find_filter(struct driver *d, const struct chunk *c)
 {
-	const char *s = c->buf, *end = c->buf + c->len;
+	const char *s = c->data, *end = c->data + c->len;
 
 	while (s < end && !d->filter) {
 		const char *nl = memchr(s, '\n', end - s);
@@ -197,13 +219,23 @@ static unsigned pick_worker(struct driver *d, struct reader_state *rs)
 	return rs->last_worker;
 }
 
+static void read_mapped(struct driver *d, struct reader_state *rs, const char *data, size_t size,
+			unsigned stream);
+
 /* Read one stream into chunks. Returns 0 or a negative error (@diag set). */
 static int read_stream(struct driver *d, struct reader_state *rs, struct instream *in,
 		       unsigned stream, struct em_diag *diag)
 {
 	bool eof = false;
 
+	const char *mapped;
+	size_t mapped_len;
+
 	rs->carry_len = 0;
+	if (instream__map(in, &mapped, &mapped_len) == 0) {
+		read_mapped(d, rs, mapped, mapped_len, stream);
+		return 0;
+	}
 	while (!eof || rs->carry_len) {
 		struct chunk *c = get_free_chunk(d);
 		size_t cut = 0;
@@ -298,6 +330,7 @@ static int read_stream(struct driver *d, struct reader_state *rs, struct instrea
 			rs->carry_len = rest;
 			c->len = cut;
 		}
+		c->data = c->buf;
 		c->seq = rs->seq++;
 		c->stream = stream;
 		if (!d->filter)
@@ -306,6 +339,55 @@ static int read_stream(struct driver *d, struct reader_state *rs, struct instrea
 		rs->dependent = !clean;
 	}
 	return 0;
+}
+
+/*
+ * The same chunking over a mapped file: chunks are slices, nothing is
+ * copied. A chunk ends after the first blank line past CHUNK_TARGET bytes;
+ * with no blank line within CHUNK_MAX it ends at a line end (dependent).
+ */
+static void read_mapped(struct driver *d, struct reader_state *rs, const char *data, size_t size,
+			unsigned stream)
+{
+	size_t off = 0;
+
+	rs->bytes += size;
+	while (off < size) {
+		struct chunk *c = get_free_chunk(d);
+		size_t cut, lim = size - off > CHUNK_MAX ? off + CHUNK_MAX : size;
+		bool clean = false;
+
+		if (size - off <= CHUNK_TARGET) {
+			cut = size;
+		} else {
+			const char *p = memmem(data + off + CHUNK_TARGET - 1,
+					       lim - (off + CHUNK_TARGET - 1), "\n\n", 2);
+
+			if (p) {
+				cut = p + 2 - data;
+			} else if (lim == size) {
+				cut = size;
+			} else {
+				const char *nl = memrchr(data + off, '\n', lim - off);
+
+				if (!nl)	/* one huge line: it is parsed whole */
+					nl = memchr(data + lim, '\n', size - lim);
+				cut = nl ? (size_t)(nl - data) + 1 : size;
+			}
+		}
+		if (cut >= 2 && data[cut - 1] == '\n' && data[cut - 2] == '\n')
+			clean = true;
+		c->data = data + off;
+		c->len = cut - off;
+		c->mapped = true;
+		c->seq = rs->seq++;
+		c->stream = stream;
+		if (!d->filter)
+			find_filter(d, c);
+		dispatch(d, pick_worker(d, rs), c);
+		rs->dependent = !clean;
+		off = cut;
+	}
 }
 
 static int cmp_records(const void *a, const void *b)

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# bench/run.sh - every benchmark in bench/, one after another (see bench/README.md).
+set -euo pipefail
+cd "$(dirname "$0")"
+for b in ./collapse.sh ./flame.sh; do
+	[ -x "$b" ] || continue
+	echo "== $b"
+	"$b"
+done
