@@ -96,4 +96,38 @@ bench: $(BUILD)/ember
 clean:
 	rm -rf build
 
+# pprof (issue 5): protoc-c generates the schema's C code into $(BUILD)/gen.
+PROTO_GEN := $(BUILD)/gen/formats/profile.pb-c
+ALL_CFLAGS += -I$(BUILD)/gen
+LDLIBS += -lprotobuf-c
+$(BUILD)/gen/formats/%.pb-c.c $(BUILD)/gen/formats/%.pb-c.h: src/formats/%.proto
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  PROTOC  $<")
+	$(Q)protoc-c --proto_path=src/formats --c_out=$(BUILD)/gen/formats $<
+$(BUILD)/libember-core.a: $(BUILD)/obj/$(PROTO_GEN).o
+$(BUILD)/obj/src/formats/pprof.o $(BUILD)/pic/src/formats/pprof.o: $(PROTO_GEN).h
+
+# libember.so (issue 5): the in-process profiler, loaded into other programs.
+# Position-independent objects with hidden visibility (only ember_* and the
+# interposed libc functions are exported); never sanitized, because it is
+# preloaded into programs that are not.
+PRELOAD_SRCS := $(wildcard src/preload/*.c)
+PRELOAD_OBJS := $(PRELOAD_SRCS:%.c=$(BUILD)/pic/%.o)
+PIC_CORE_OBJS := $(LIB_OBJS:$(BUILD)/obj/%=$(BUILD)/pic/%) $(BUILD)/pic/$(PROTO_GEN).o
+PIC_CFLAGS = $(filter-out $(SAN),$(ALL_CFLAGS)) -fPIC -fvisibility=hidden -fno-omit-frame-pointer
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC [so] $<")
+	$(Q)$(CC) $(PIC_CFLAGS) -c -o $@ $<
+$(BUILD)/pic/libember-core.a: $(PIC_CORE_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(BUILD)/libember.so: $(PRELOAD_OBJS) $(BUILD)/pic/libember-core.a
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) -shared -Wl,-z,defs -Wl,--as-needed -o $@ $^ $(LDLIBS) -ldl
+all test check: $(BUILD)/libember.so
+# the unit tests link the preload pieces that do not interpose anything
+PRELOAD_UNIT := $(wildcard src/preload/ringbuf.c src/preload/stackmap.c)
+$(BUILD)/unit-tests: $(PRELOAD_UNIT:%.c=$(BUILD)/obj/%.o)
+
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/pic -name '*.d' 2>/dev/null)
