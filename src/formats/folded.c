@@ -180,8 +180,15 @@ int folded_read_into(struct instream *in, struct profile *p, struct folded_read_
 			profile__add(p, node, 0, c2);
 			profile__add(p, node, 1, c1);
 		} else {
+			/*
+			 * A one-count line counts the same on both sides of a
+			 * differential profile (no change); the second column
+			 * is dropped again if no line was differential.
+			 */
 			node = insert_stack(p, &pc, line, (size_t)end);
 			profile__add(p, node, 0, c1);
+			if (p->ncols >= 2)
+				profile__add(p, node, 1, c1);
 		}
 		good++;
 	}

@@ -1,7 +1,8 @@
 /*
  * fuzz_folded.c - libFuzzer target for the folded-stacks reader and writer:
- * reads the input, writes it back and reads that again; the second read
- * must give the same number of stacks and the same totals.
+ * reads the input, writes it back and reads that again; the last count
+ * column must keep its total. (Only the last one: a frame name ending in
+ * " 12" makes a written line read back as differential, in flamegraph.pl too.)
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -31,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		instream__free(in);
 		in = instream__from_memory(text, len, "fuzz-again");
 		if (folded_read(in, &q, &st, &log, &diag) == 0) {
-			if (profile__total(p, 0) != profile__total(q, 0) || p->ncols != q->ncols)
+			if (profile__total(p, p->ncols - 1) != profile__total(q, q->ncols - 1))
 				abort();
 		}
 	}

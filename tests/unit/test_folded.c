@@ -88,3 +88,15 @@ TEST(test_folded__empty_input_is_an_error)
 	roundtrip("no counts here\n", &err, &st);
 	ASSERT(err == -EM_E_EMPTY_INPUT);
 }
+
+TEST(test_folded__one_count_lines_in_a_differential_profile_count_on_both_sides)
+{
+	struct folded_read_stats st;
+	int err;
+	char *out = roundtrip("a 5\nb 1 2\n", &err, &st);
+
+	ASSERT_EQ_U64(err, 0);
+	ASSERT(st.differential);
+	ASSERT_STREQ(out, "a 5 5\nb 1 2\n");
+	free(out);
+}
