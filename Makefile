@@ -131,3 +131,17 @@ $(BUILD)/unit-tests: $(PRELOAD_UNIT:%.c=$(BUILD)/obj/%.o)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 -include $(shell find $(BUILD)/pic -name '*.d' 2>/dev/null)
+
+# ember record (issue 4): sampling (src/record), DWARF unwinding (src/unwind) and
+# symbols (src/symbols), with elfutils; the ground-truth workload for its tests.
+RECORD_SRCS := $(wildcard src/record/*.c src/unwind/*.c src/symbols/*.c)
+$(BUILD)/libember-core.a: $(RECORD_SRCS:%.c=$(BUILD)/obj/%.o)
+LDLIBS += -lelf -ldw -lstdc++
+WORKLOAD_CFLAGS := -O2 -g -fomit-frame-pointer -Wall -Wextra -Werror
+$(BUILD)/workloads/libground_truth.so: tests/workloads/ground_truth_lib.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(WORKLOAD_CFLAGS) -fPIC -shared -o $@ $<
+$(BUILD)/workloads/ground_truth: tests/workloads/ground_truth.c $(BUILD)/workloads/libground_truth.so
+	$(Q)$(CC) $(WORKLOAD_CFLAGS) -o $@ $< -L$(BUILD)/workloads -lground_truth \
+		-Wl,-rpath,'$$ORIGIN' -pthread
+test check: $(BUILD)/workloads/ground_truth

@@ -11,6 +11,7 @@
 #include "base/instream.h"
 
 int cmd_collapse(int argc, const char **argv);
+int cmd_record(int argc, const char **argv);
 
 /*
  * Open the command's input files (argv[1..nargs], or stdin when none) as

@@ -20,6 +20,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "collapse", cmd_collapse, "perf script text → folded stacks (stackcollapse-perf.pl compatible)" },
+	{ "record", cmd_record, "sample a command, processes or the system → folded stacks" },
 };
 
 static void usage(FILE *f)

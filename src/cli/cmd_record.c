@@ -1,0 +1,249 @@
+/*
+ * cmd_record.c - `ember record`: sample a command, processes (-p) or every
+ * CPU (-a) and write folded stacks (the flame graph once src/render offers a
+ * profile → SVG call). Recording lives in src/record; this file turns argv
+ * into options, handles Ctrl-C/SIGTERM and the live status, and reports.
+ */
+#include "cli/cmd.h"
+#include "cli/opt.h"
+#include "cli/report.h"
+#include "formats/folded.h"
+#include "record/perf_event.h"
+#include "record/session.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_PIDS 1024
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static const struct opt_usage record_usage = {
+	.synopsis = "ember record [OPTIONS] -- CMD [ARGS...]\n"
+		    "   or: ember record [OPTIONS] -p PID[,PID...]\n"
+		    "   or: ember record [OPTIONS] -a",
+	.summary =
+		"Sample a command, running processes (every thread) or the whole machine with the\n"
+		"cpu-clock software event, unwind each sample's user stack from a copy of its\n"
+		"registers and stack with the binaries' DWARF CFI (no frame pointers needed), add\n"
+		"the kernel's call chain, and write folded stacks (\"comm;outer;...;leaf count\").\n"
+		"Ctrl-C or SIGTERM stops the recording and still writes the output. Needs root,\n"
+		"CAP_PERFMON or a low kernel.perf_event_paranoid.",
+	.footer =
+		"examples:\n"
+		"  ember record -o app.folded -- ./app --flag\n"
+		"  ember record -F 999 --duration 10 -p 1234 -o db.folded\n"
+		"  ember record -a --pid --duration 5 -o system.folded\n",
+};
+
+struct status_ctx {
+	bool tty;
+	bool printed;
+};
+
+static void show_progress(void *ctx, const struct record_progress *p)
+{
+	struct status_ctx *s = ctx;
+
+	if (!s->tty)
+		return;
+	if (p->final) {
+		if (s->printed)
+			fputs("\r\033[K", stderr);
+		return;
+	}
+	fprintf(stderr, "\r\033[Kember record: %.1f s, %llu samples, %llu lost", p->elapsed,
+		(unsigned long long)p->samples, (unsigned long long)p->lost);
+	s->printed = true;
+}
+
+/* "12,34" → pids; returns the count or -1 after printing the error. */
+static int parse_pids(const char *s, int *pids, int max)
+{
+	int n = 0;
+
+	while (*s) {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(s, &end, 10);
+		if (errno || end == s || v <= 0 || v > 0x3fffffff || (*end && *end != ',')) {
+			report_error("option '-p' expects PID[,PID...], got '%s'", s);
+			return -1;
+		}
+		if (n == max) {
+			report_error("option '-p': at most %d processes", max);
+			return -1;
+		}
+		pids[n++] = (int)v;
+		s = *end ? end + 1 : end;
+	}
+	if (!n)
+		report_error("option '-p' expects PID[,PID...]");
+	return n ? n : -1;
+}
+
+/* "32768", "32k", "64K" → bytes. */
+static int parse_size(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || s[0] == '-')
+		return -1;
+	if (*end == 'k' || *end == 'K') {
+		v *= 1024;
+		end++;
+		if (*end == 'i' || *end == 'B')
+			end += *end == 'i' ? (end[1] == 'B' ? 2 : 1) : 1;
+	}
+	if (*end || v > 0xffffffffUL)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static bool has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+
+	return n >= m && !strcmp(s + n - m, suf);
+}
+
+static void print_summary(const struct record_result *r, const char *out_name)
+{
+	const struct converter_stats *st = &r->stats;
+	double inc = st->user_samples ? 100.0 * st->incomplete / st->user_samples : 0;
+	double unn = st->frames ? 100.0 * st->unnamed / st->frames : 0;
+
+	fprintf(stderr, "ember record: %llu samples in %.2f s on %u CPUs, %llu lost; "
+			"%.1f%% incomplete stacks, %.1f%% unnamed frames; wrote %s\n",
+		(unsigned long long)st->samples, r->elapsed, r->ncpus, (unsigned long long)st->lost,
+		inc, unn, out_name);
+	if (st->incomplete)
+		fprintf(stderr, "ember record: incomplete: %llu outside the copied stack (try "
+				"--stack-size 64K), %llu outside any mapping, %llu without CFI, "
+				"%llu bad CFI, %llu too deep\n",
+			(unsigned long long)st->end_stack, (unsigned long long)st->end_no_map,
+			(unsigned long long)st->end_no_cfi, (unsigned long long)st->end_bad,
+			(unsigned long long)st->end_depth);
+}
+
+int cmd_record(int argc, const char **argv)
+{
+	const char *output = NULL, *pid_list = NULL, *stack_arg = NULL;
+	struct record_opts o = { 0 };
+	struct record_result res = { 0 };
+	struct status_ctx status = { 0 };
+	struct em_diag diag = { 0 };
+	struct sigaction sa;
+	bool quiet = false;
+	int pids[MAX_PIDS];
+	const struct opt options[] = {
+		{ "freq", 'F', OPT_UINT, &o.freq, "HZ", "samples per second per CPU (default 99)" },
+		{ "output", 'o', OPT_STRING, &output, "FILE", "write to FILE; .folded: folded stacks (default: CMD.folded)" },
+		{ "duration", 0, OPT_DOUBLE, &o.duration, "SEC", "stop after SEC seconds (the command is then terminated)" },
+		{ "pids", 'p', OPT_STRING, &pid_list, "PID,...", "record these running processes, every thread" },
+		{ "all-cpus", 'a', OPT_FLAG, &o.system_wide, NULL, "record every process on every CPU" },
+		{ "stack-size", 0, OPT_STRING, &stack_arg, "N", "user stack bytes copied per sample: default 32K, at most 64K" },
+		{ "pid", 0, OPT_FLAG, &o.conv.include_pid, NULL, "include the PID in process names (comm-PID)" },
+		{ "tid", 0, OPT_FLAG, &o.conv.include_tid, NULL, "include PID and TID in process names (comm-PID/TID)" },
+		{ "quiet", 'q', OPT_FLAG, &quiet, NULL, "no status line and no summary" },
+		{ NULL, 0, OPT_END, NULL, NULL, NULL },
+	};
+	char default_out[256];
+	FILE *out;
+	int nargs, npids = 0, code, err;
+
+	nargs = opt_parse(argc, argv, options, &record_usage);
+	if (nargs < 0)
+		return nargs == -2 ? EXIT_OK : EXIT_USAGE;
+	if ((nargs > 0) + (pid_list != NULL) + o.system_wide > 1 ||
+	    (nargs == 0 && !pid_list && !o.system_wide)) {
+		report_error("give exactly one of: -- CMD [ARGS], -p PID[,PID...], -a (see --help)");
+		return EXIT_USAGE;
+	}
+	if (pid_list) {
+		npids = parse_pids(pid_list, pids, MAX_PIDS);
+		if (npids < 0)
+			return EXIT_USAGE;
+		o.pids = pids;
+		o.npids = (size_t)npids;
+	}
+	o.stack_size = PERF_EVENT_STACK_DEFAULT;
+	if (stack_arg && (parse_size(stack_arg, &o.stack_size) || o.stack_size < 8 ||
+			  o.stack_size > 64 * 1024)) {
+		report_error("option '--stack-size' expects 8 to 64K bytes (e.g. 65536 or 64K), got '%s'",
+			     stack_arg);
+		return EXIT_USAGE;
+	}
+	if (o.stack_size > PERF_EVENT_STACK_MAX)
+		o.stack_size = PERF_EVENT_STACK_MAX;
+	if (o.freq > 100000 || o.duration < 0) {
+		report_error("-F expects 1..100000 Hz and --duration a positive number of seconds");
+		return EXIT_USAGE;
+	}
+	if (!output) {
+		const char *base = nargs ? strrchr(argv[1], '/') : NULL;
+
+		base = base ? base + 1 : nargs ? argv[1] : o.system_wide ? "system" : "record";
+		snprintf(default_out, sizeof(default_out), "%s.folded", base);
+		output = default_out;
+	}
+	if (strcmp(output, "-") && !has_suffix(output, ".folded") && !has_suffix(output, ".txt")) {
+		report_error("cannot write '%s': only .folded output is supported so far", output);
+		return EXIT_USAGE;
+	}
+	o.argv = nargs ? argv + 1 : NULL;
+	o.stop = &stop_requested;
+	status.tty = !quiet && isatty(STDERR_FILENO);
+	o.progress = show_progress;
+	o.progress_ctx = &status;
+	o.conv.kernel = true;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	err = record_session__run(&o, &res, &diag);
+	if (err) {
+		if ((err == -EACCES || err == -EPERM) && !diag.msg[0])
+			em_diag__set(&diag, NULL, 0, "perf_event_open: %s; run as root or lower "
+				     "kernel.perf_event_paranoid (sysctl kernel.perf_event_paranoid=1)",
+				     strerror(-err));
+		else if (err == -ENOENT && !diag.msg[0])
+			em_diag__set(&diag, NULL, 0, "cannot run '%s': %s", nargs ? argv[1] : "?", strerror(-err));
+		return report_exit(err, &diag);
+	}
+	out = output_open(output);
+	if (!out) {
+		code = EXIT_FAILURE_RUNTIME;
+		goto out;
+	}
+	err = folded_write(out, res.profile);
+	code = output_close(out, output);
+	if (err && !code)
+		code = report_exit(err, NULL);
+	if (!code && !quiet)
+		print_summary(&res, strcmp(output, "-") ? output : "stdout");
+	if (!quiet && res.child_status > 0 && WIFEXITED(res.child_status) && WEXITSTATUS(res.child_status))
+		fprintf(stderr, "ember record: the command exited with status %d\n",
+			WEXITSTATUS(res.child_status));
+out:
+	profile__free(res.profile);
+	return code;
+}

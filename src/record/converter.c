@@ -1,0 +1,603 @@
+/*
+ * converter.c - turns decoded records into profile samples. Processes and
+ * threads live in two small open-addressing tables keyed by pid/tid; frame
+ * names are cached per (object, address) so that each distinct PC is
+ * symbolized once per recording.
+ */
+#include "record/converter.h"
+#include "record/events.h"
+#include "base/hash.h"
+#include "base/xalloc.h"
+#include "symbols/demangle.h"
+#include "symbols/maps.h"
+#include "symbols/perfmap.h"
+#include "symbols/symcache.h"
+#include "symbols/scan.h"
+#include "unwind/unwind.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FRAMES 1024
+#define COMM_LEN 16
+
+struct process {
+	u32 pid;
+	struct maps maps;
+	struct perfmap jit;
+	bool jit_tried;
+};
+
+struct thread {
+	u32 tid, pid;
+	char comm[COMM_LEN + 1];
+};
+
+/* u32 key → pointer, open addressing, never shrinks (one recording). */
+struct idtable {
+	u32 *keys;
+	void **vals;
+	size_t n, mask;
+};
+
+struct frame_key {
+	const void *obj;	/* elf_object, process (JIT), or NULL (kernel) */
+	u64 addr;
+	u32 frame;
+	bool unnamed;		/* named binary+0xSTART, [binary] or [unknown] */
+};
+
+struct converter {
+	struct converter_opts opts;
+	struct converter_stats stats;
+	struct profile *prof;
+	struct symcache syms;
+	struct idtable procs, threads;
+	struct frame_key *fcache;	/* open addressing; obj == NULL && addr == 0 is empty */
+	size_t fcache_n, fcache_mask;
+	struct unwind_frame frames[MAX_FRAMES];
+	u32 stack_frames[MAX_FRAMES + 256];
+	char namebuf[4608];
+};
+
+static void idtable__init(struct idtable *t)
+{
+	t->mask = 255;
+	t->n = 0;
+	t->keys = xcalloc(t->mask + 1, sizeof(*t->keys));
+	t->vals = xcalloc(t->mask + 1, sizeof(*t->vals));
+}
+
+static void **idtable__slot(struct idtable *t, u32 key)
+{
+	size_t i = hash_mix64(key + 1) & t->mask;
+
+	while (t->vals[i] && t->keys[i] != key)
+		i = (i + 1) & t->mask;
+	return &t->vals[i];
+}
+
+static void *idtable__get(struct idtable *t, u32 key)
+{
+	return *idtable__slot(t, key);
+}
+
+static void idtable__put(struct idtable *t, u32 key, void *val)
+{
+	void **s;
+
+	if ((t->n + 1) * 2 > t->mask + 1) {
+		struct idtable old = *t;
+		size_t i;
+
+		t->mask = t->mask * 2 + 1;
+		t->n = 0;
+		t->keys = xcalloc(t->mask + 1, sizeof(*t->keys));
+		t->vals = xcalloc(t->mask + 1, sizeof(*t->vals));
+		for (i = 0; i <= old.mask; i++)
+			if (old.vals[i])
+				idtable__put(t, old.keys[i], old.vals[i]);
+		free(old.keys);
+		free(old.vals);
+	}
+	s = idtable__slot(t, key);
+	if (!*s)
+		t->n++;
+	t->keys[s - t->vals] = key;
+	*s = val;
+}
+
+struct converter *converter__new(const struct converter_opts *o)
+{
+	struct converter *c = xcalloc(1, sizeof(*c));
+
+	c->opts = *o;
+	c->prof = profile__new(1);
+	symcache__init(&c->syms);
+	idtable__init(&c->procs);
+	idtable__init(&c->threads);
+	c->fcache_mask = 4095;
+	c->fcache = xcalloc(c->fcache_mask + 1, sizeof(*c->fcache));
+	return c;
+}
+
+void converter__free(struct converter *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i <= c->procs.mask; i++) {
+		struct process *p = c->procs.vals[i];
+
+		if (p) {
+			maps__release(&p->maps);
+			perfmap__release(&p->jit);
+			free(p);
+		}
+	}
+	for (i = 0; i <= c->threads.mask; i++)
+		free(c->threads.vals[i]);
+	free(c->procs.keys);
+	free(c->procs.vals);
+	free(c->threads.keys);
+	free(c->threads.vals);
+	free(c->fcache);
+	symcache__release(&c->syms);
+	profile__free(c->prof);
+	free(c);
+}
+
+struct profile *converter__take(struct converter *c)
+{
+	struct profile *p = c->prof;
+
+	c->prof = profile__new(1);
+	memset(c->fcache, 0, (c->fcache_mask + 1) * sizeof(*c->fcache));
+	c->fcache_n = 0;
+	return p;
+}
+
+const struct converter_stats *converter__stats(const struct converter *c)
+{
+	return &c->stats;
+}
+
+static struct process *process_get(struct converter *c, u32 pid)
+{
+	struct process *p = idtable__get(&c->procs, pid);
+
+	if (!p) {
+		p = xcalloc(1, sizeof(*p));
+		p->pid = pid;
+		maps__init(&p->maps);
+		perfmap__init(&p->jit);
+		idtable__put(&c->procs, pid, p);
+	}
+	return p;
+}
+
+static struct thread *thread_get(struct converter *c, u32 pid, u32 tid)
+{
+	struct thread *t = idtable__get(&c->threads, tid);
+
+	if (!t) {
+		t = xcalloc(1, sizeof(*t));
+		t->tid = tid;
+		t->pid = pid;
+		memcpy(t->comm, ":", 2);
+		idtable__put(&c->threads, tid, t);
+	}
+	return t;
+}
+
+static void set_comm(struct thread *t, const char *comm, size_t len)
+{
+	if (len > COMM_LEN)
+		len = COMM_LEN;
+	memcpy(t->comm, comm, len);
+	t->comm[len] = 0;
+}
+
+static void add_mapping(struct converter *c, u32 pid, u64 start, u64 len, u64 pgoff, const char *path,
+			size_t path_len, const u8 *bid, size_t bid_len, bool exec)
+{
+	struct process *p = process_get(c, pid);
+	struct map m = { 0 };
+
+	if (!exec)
+		return;	/* only code is ever looked up */
+	m.start = start;
+	m.end = start + len;
+	m.pgoff = pgoff;
+	m.exec = exec;
+	m.path = symcache__path(&c->syms, path, path_len);
+	m.build_id_len = (u8)(bid_len > 20 ? 20 : bid_len);
+	if (bid_len)
+		memcpy(m.build_id, bid, m.build_id_len);
+	maps__insert(&p->maps, &m);
+}
+
+/* The object behind mapping @m, resolved on first use. */
+static struct elf_object *map_object(struct converter *c, struct map *m, u32 pid)
+{
+	if (!m->resolved) {
+		m->resolved = true;
+		m->obj = symcache__object(&c->syms, m->path, m->build_id, m->build_id_len, (int)pid);
+	}
+	return m->obj;
+}
+
+/* File (ELF) address of @pc inside @m. */
+static bool map_vaddr(const struct map *m, u64 pc, u64 *vaddr)
+{
+	return m->obj && elf_object__file_to_vaddr(m->obj, pc - m->start + m->pgoff, vaddr);
+}
+
+struct find_ctx {
+	struct converter *c;
+	struct process *p;
+};
+
+static bool find_module(void *ctx, u64 pc, struct unwind_module *um)
+{
+	struct find_ctx *f = ctx;
+	struct map *m = maps__find(&f->p->maps, pc);
+	u64 vaddr;
+
+	if (!m)
+		return false;
+	um->cfi = NULL;
+	um->bias = 0;
+	if (map_object(f->c, m, f->p->pid) && map_vaddr(m, pc, &vaddr)) {
+		um->cfi = elf_object__cfi(m->obj);
+		um->bias = pc - vaddr;
+	}
+	return true;
+}
+
+static struct frame_key *fcache_slot(struct converter *c, const void *obj, u64 addr, bool *found)
+{
+	size_t i = hash_mix64(addr ^ (u64)(uintptr_t)obj * 0x9e3779b97f4a7c15ULL) & c->fcache_mask;
+
+	while (c->fcache[i].obj || c->fcache[i].addr) {
+		if (c->fcache[i].obj == obj && c->fcache[i].addr == addr) {
+			*found = true;
+			return &c->fcache[i];
+		}
+		i = (i + 1) & c->fcache_mask;
+	}
+	*found = false;
+	c->fcache[i].obj = obj;
+	c->fcache[i].addr = addr;
+	c->fcache_n++;
+	return &c->fcache[i];
+}
+
+static void fcache_grow(struct converter *c)
+{
+	struct frame_key *old = c->fcache;
+	size_t omask = c->fcache_mask, i;
+	bool found;
+
+	if ((c->fcache_n + 1) * 2 <= c->fcache_mask + 1)
+		return;
+	c->fcache_mask = c->fcache_mask * 2 + 1;
+	c->fcache = xcalloc(c->fcache_mask + 1, sizeof(*c->fcache));
+	c->fcache_n = 0;
+	for (i = 0; i <= omask; i++)
+		if (old[i].obj || old[i].addr)
+			*fcache_slot(c, old[i].obj, old[i].addr, &found) = old[i];
+	free(old);
+}
+
+static u32 named_frame(struct converter *c, const char *name, enum frame_kind kind, bool unnamed)
+{
+	char *d = NULL;
+	u32 id;
+
+	if (!unnamed && kind == FRAME_KIND__USER)
+		d = demangle(name);
+	if (d) {
+		id = profile__frame(c->prof, d, strlen(d), kind);
+		free(d);
+	} else {
+		id = profile__frame(c->prof, name, strlen(name), kind);
+	}
+	return id;
+}
+
+/* Frame id for user PC @f in process @p; *@unnamed tells whether it got a real name. */
+static u32 user_frame(struct converter *c, struct process *p, const struct unwind_frame *f, bool *unnamed)
+{
+	struct map *m = maps__find(&p->maps, f->lookup);
+	struct elf_object *o;
+	const struct elf_symbol *s;
+	u64 vaddr;
+	struct frame_key *slot;
+	bool found;
+	u32 id;
+
+	*unnamed = true;
+	if (!m)
+		return profile__frame(c->prof, "[unknown]", 9, FRAME_KIND__USER);
+	o = map_object(c, m, p->pid);
+	if (!o || !map_vaddr(m, f->lookup, &vaddr)) {
+		/* anonymous code: a JIT's /tmp/perf-PID.map, else unknown */
+		const struct perfmap_entry *e;
+		char path[64];
+
+		snprintf(path, sizeof(path), "/tmp/perf-%u.map", p->pid);
+		if (!p->jit_tried || !perfmap__lookup(&p->jit, f->lookup)) {
+			p->jit_tried = true;
+			if (perfmap__refresh(&p->jit, path))
+				p->jit.loaded_size = -1;
+		}
+		e = perfmap__lookup(&p->jit, f->lookup);
+		if (e) {
+			*unnamed = false;
+			return profile__frame(c->prof, p->jit.names + e->name,
+					      strlen(p->jit.names + e->name), FRAME_KIND__JIT);
+		}
+		if (o) {
+			snprintf(c->namebuf, sizeof(c->namebuf), "[%s]", o->base);
+			return profile__frame(c->prof, c->namebuf, strlen(c->namebuf), FRAME_KIND__USER);
+		}
+		return profile__frame(c->prof, "[unknown]", 9, FRAME_KIND__USER);
+	}
+	fcache_grow(c);
+	slot = fcache_slot(c, o, vaddr, &found);
+	if (found) {
+		*unnamed = slot->unnamed;
+		return slot->frame;
+	}
+	s = elf_object__lookup(o, vaddr);
+	if (s) {
+		*unnamed = false;
+		id = named_frame(c, o->names + s->name, FRAME_KIND__USER, false);
+	} else if (f->func_start) {
+		snprintf(c->namebuf, sizeof(c->namebuf), "%s+0x%llx", o->base,
+			 (unsigned long long)f->func_start);
+		id = named_frame(c, c->namebuf, FRAME_KIND__USER, true);
+	} else {
+		snprintf(c->namebuf, sizeof(c->namebuf), "[%s]", o->base);
+		id = named_frame(c, c->namebuf, FRAME_KIND__USER, true);
+	}
+	slot->frame = id;
+	slot->unnamed = *unnamed;
+	return id;
+}
+
+static u32 kernel_frame(struct converter *c, u64 addr, bool *unnamed)
+{
+	const struct kallsyms *k = symcache__kernel(&c->syms);
+	const char *name = k ? kallsyms__lookup(k, addr) : NULL;
+	struct frame_key *slot;
+	bool found;
+
+	*unnamed = !name;
+	fcache_grow(c);
+	slot = fcache_slot(c, NULL, addr ? addr : 1, &found);
+	if (found)
+		return slot->frame;
+	snprintf(c->namebuf, sizeof(c->namebuf), "%s_[k]", name ? name : "[unknown]");
+	slot->frame = profile__frame(c->prof, c->namebuf, strlen(c->namebuf), FRAME_KIND__KERNEL);
+	slot->unnamed = *unnamed;
+	return slot->frame;
+}
+
+static void regs_from_sample(const struct event_sample *s, struct unwind_regs *r)
+{
+	/* perf order (mask bits 0-8, 16-23) → DWARF numbering */
+	static const u8 dwarf_of[PERF_EVENT_NREGS] = {
+		UNWIND_REG__RAX, UNWIND_REG__RBX, UNWIND_REG__RCX, UNWIND_REG__RDX,
+		UNWIND_REG__RSI, UNWIND_REG__RDI, UNWIND_REG__RBP, UNWIND_REG__RSP,
+		UNWIND_REG__RIP, UNWIND_REG__R8, UNWIND_REG__R9, UNWIND_REG__R10,
+		UNWIND_REG__R11, UNWIND_REG__R12, UNWIND_REG__R13, UNWIND_REG__R14,
+		UNWIND_REG__R15,
+	};
+	unsigned i;
+
+	r->valid = 0;
+	for (i = 0; i < PERF_EVENT_NREGS; i++) {
+		r->r[dwarf_of[i]] = s->regs[i];
+		r->valid |= 1u << dwarf_of[i];
+	}
+}
+
+static void count_end(struct converter_stats *st, enum unwind_end end)
+{
+	switch (end) {
+	case UNWIND_END__COMPLETE: return;
+	case UNWIND_END__STACK: st->end_stack++; break;
+	case UNWIND_END__NO_MAP: st->end_no_map++; break;
+	case UNWIND_END__NO_CFI: st->end_no_cfi++; break;
+	case UNWIND_END__DEPTH: st->end_depth++; break;
+	default: st->end_bad++; break;
+	}
+	st->incomplete++;
+}
+
+static void add_sample(struct converter *c, const struct event *ev)
+{
+	const struct event_sample *s = &ev->sample;
+	struct thread *t = thread_get(c, ev->pid, ev->tid);
+	struct process *p = process_get(c, ev->pid);
+	size_t nf = 0, nuser = 0, i;
+	u32 stack = STACK_ROOT;
+	u64 ctx = 0;
+	bool unnamed;
+	int n;
+
+	/* root: comm[-PID[/TID]] */
+	if (c->opts.include_tid)
+		n = snprintf(c->namebuf, sizeof(c->namebuf), "%s-%u/%u", t->comm, ev->pid, ev->tid);
+	else if (c->opts.include_pid)
+		n = snprintf(c->namebuf, sizeof(c->namebuf), "%s-%u", t->comm, ev->pid);
+	else
+		n = snprintf(c->namebuf, sizeof(c->namebuf), "%s", t->comm);
+	stack = stack_trie__child(&c->prof->stacks, stack,
+				  profile__frame(c->prof, c->namebuf, (size_t)n, FRAME_KIND__ROOT));
+	if (s->abi && s->dyn_size) {
+		struct unwind_regs regs;
+		struct unwind_stack st = { s->regs[7], s->stack, (size_t)s->dyn_size };
+		struct find_ctx fc = { c, p };
+		enum unwind_end end;
+
+		regs_from_sample(s, &regs);
+		end = unwind__stack(&regs, &st, find_module, &fc, c->frames, MAX_FRAMES, &nuser);
+		c->stats.user_samples++;
+		count_end(&c->stats, end);
+	} else if (s->abi) {
+		c->stats.user_samples++;
+		c->stats.incomplete++;
+		c->stats.end_stack++;
+		c->frames[0] = (struct unwind_frame){ s->regs[8], s->regs[8], 0 };
+		nuser = 1;
+	}
+	for (i = nuser; i-- > 0;) {
+		c->stack_frames[nf++] = user_frame(c, p, &c->frames[i], &unnamed);
+		c->stats.frames++;
+		c->stats.unnamed += unnamed;
+	}
+	if (c->opts.kernel) {
+		size_t first = nf;
+
+		for (i = 0; i < s->nr && nf < ARRAY_SIZE(c->stack_frames); i++) {
+			u64 ip;
+
+			memcpy(&ip, &s->ips[i], 8);
+			if (ip >= PERF_CONTEXT_MAX) {
+				ctx = ip;
+				continue;
+			}
+			if (ctx != PERF_CONTEXT_KERNEL)
+				continue;
+			c->stack_frames[nf++] = kernel_frame(c, ip, &unnamed);
+			c->stats.frames++;
+			c->stats.unnamed += unnamed;
+		}
+		/* the callchain lists the leaf first: reverse the kernel part */
+		for (i = 0; i < (nf - first) / 2; i++) {
+			u32 tmp = c->stack_frames[first + i];
+
+			c->stack_frames[first + i] = c->stack_frames[nf - 1 - i];
+			c->stack_frames[nf - 1 - i] = tmp;
+		}
+	}
+	for (i = 0; i < nf; i++)
+		stack = stack_trie__child(&c->prof->stacks, stack, c->stack_frames[i]);
+	profile__add(c->prof, stack, 0, 1);
+	c->stats.samples++;
+}
+
+int converter__record(struct converter *c, const struct perf_event_header *h)
+{
+	struct event ev;
+	struct thread *t;
+	struct process *p;
+
+	if (event__decode(h, &ev)) {
+		c->stats.bad_records++;
+		return -EM_E_BAD_INPUT;
+	}
+	switch (ev.kind) {
+	case EVENT_KIND__SAMPLE:
+		add_sample(c, &ev);
+		break;
+	case EVENT_KIND__MMAP:
+		add_mapping(c, ev.pid, ev.mmap.start, ev.mmap.len, ev.mmap.pgoff, ev.mmap.filename,
+			    strlen(ev.mmap.filename), ev.mmap.build_id, ev.mmap.build_id_size,
+			    h->type == PERF_RECORD_MMAP || (ev.mmap.prot & 4 /* PROT_EXEC */));
+		break;
+	case EVENT_KIND__COMM:
+		t = thread_get(c, ev.pid, ev.tid);
+		set_comm(t, ev.comm.comm, strlen(ev.comm.comm));
+		if (ev.comm.exec) {
+			p = process_get(c, ev.pid);
+			maps__clear(&p->maps);
+		}
+		break;
+	case EVENT_KIND__FORK: {
+		struct thread *parent = idtable__get(&c->threads, ev.task.ptid);
+
+		t = thread_get(c, ev.pid, ev.tid);
+		t->pid = ev.pid;
+		if (parent)
+			memcpy(t->comm, parent->comm, sizeof(t->comm));
+		if (ev.pid != ev.task.ppid) {
+			struct process *pp = idtable__get(&c->procs, ev.task.ppid);
+
+			p = process_get(c, ev.pid);
+			if (pp && pp != p)
+				maps__copy(&p->maps, &pp->maps);
+		}
+		break;
+	}
+	case EVENT_KIND__LOST:
+		c->stats.lost += ev.lost;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int read_small_file(const char *path, char *buf, size_t cap, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -errno;
+	*len = fread(buf, 1, cap - 1, f);
+	fclose(f);
+	buf[*len] = 0;
+	while (*len && (buf[*len - 1] == '\n'))
+		buf[--*len] = 0;
+	return 0;
+}
+
+int converter__load_proc(struct converter *c, int pid)
+{
+	char path[128], line[4352];
+	struct dirent *e;
+	size_t len = 0;
+	DIR *d;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		int tid = atoi(e->d_name);
+
+		if (tid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", pid, tid);
+		if (!read_small_file(path, line, sizeof(line), &len))
+			set_comm(thread_get(c, (u32)pid, (u32)tid), line, len);
+	}
+	closedir(d);
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	process_get(c, (u32)pid);
+	while (fgets(line, sizeof(line), f)) {
+		struct proc_maps_line ml;
+
+		len = strlen(line);
+		if (len && line[len - 1] == '\n')
+			len--;
+		if (proc_maps__parse_line(line, len, &ml) || !ml.exec)
+			continue;
+		add_mapping(c, (u32)pid, ml.start, ml.end - ml.start, ml.pgoff, ml.path ? ml.path : "",
+			    ml.path_len, NULL, 0, true);
+	}
+	fclose(f);
+	return 0;
+}

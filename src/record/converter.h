@@ -1,0 +1,49 @@
+/*
+ * converter.h - raw perf records → struct profile. Tracks processes
+ * (maps, comm) from side-band records and /proc, unwinds each sample's user
+ * stack, names frames through the symcache, and adds one folded stack per
+ * sample: comm;user frames (outermost first);kernel frames_[k]. The live
+ * session and a reader of a saved raw file feed it the same way, records
+ * in time order.
+ */
+#ifndef EMBER_CONVERTER_H
+#define EMBER_CONVERTER_H
+
+#include <linux/perf_event.h>
+#include "base/compiler.h"
+#include "profile/profile.h"
+
+struct converter_opts {
+	bool include_pid;	/* root frame comm-PID */
+	bool include_tid;	/* root frame comm-PID/TID */
+	bool kernel;		/* keep kernel frames (default on) */
+};
+
+struct converter_stats {
+	u64 samples;		/* samples added to the profile */
+	u64 lost;		/* samples the kernel dropped (LOST records) */
+	u64 bad_records;	/* records that did not decode */
+	u64 user_samples;	/* samples with user registers and stack */
+	u64 incomplete;		/* user stacks that did not reach the outermost frame */
+	u64 end_stack, end_no_map, end_no_cfi, end_bad, end_depth;	/* why, by cause */
+	u64 frames;		/* user + kernel frames named */
+	u64 unnamed;		/* frames named binary+0xSTART or [unknown] */
+};
+
+struct converter;
+
+struct converter *converter__new(const struct converter_opts *o);
+void converter__free(struct converter *c);
+
+/* Apply one record (a sample, or side-band). Returns 0 or -EM_E_BAD_INPUT (counted, harmless). */
+int converter__record(struct converter *c, const struct perf_event_header *h);
+
+/* Read process @pid's comm, threads' comms and maps from /proc. Returns 0 or -errno. */
+int converter__load_proc(struct converter *c, int pid) __must_check;
+
+/* The profile built so far; the caller owns it, and the converter starts a new one. */
+struct profile *converter__take(struct converter *c);
+
+const struct converter_stats *converter__stats(const struct converter *c);
+
+#endif

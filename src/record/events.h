@@ -1,0 +1,76 @@
+/*
+ * events.h - PERF_RECORD_* records decoded into typed structs, for the
+ * attr that perf_event.c builds (sample_type PERF_EVENT_SAMPLE_TYPE,
+ * sample_id_all). Pointers in a decoded event point into the record.
+ */
+#ifndef EMBER_EVENTS_H
+#define EMBER_EVENTS_H
+
+#include <linux/perf_event.h>
+#include "base/compiler.h"
+#include "record/perf_event.h"
+
+enum event_kind {
+	EVENT_KIND__OTHER,	/* a record ember does not use */
+	EVENT_KIND__SAMPLE,
+	EVENT_KIND__MMAP,	/* MMAP or MMAP2 */
+	EVENT_KIND__COMM,
+	EVENT_KIND__FORK,
+	EVENT_KIND__EXIT,
+	EVENT_KIND__LOST,	/* LOST or LOST_SAMPLES */
+};
+
+struct event_sample {
+	u64 ip;
+	u64 period;
+	u32 cpu;
+	u64 nr;			/* callchain entries, PERF_CONTEXT_* markers included */
+	const u64 *ips;		/* unaligned-safe: the record is 8-byte aligned */
+	u64 abi;		/* PERF_SAMPLE_REGS_ABI_*; 0 = no user registers */
+	u64 regs[PERF_EVENT_NREGS];	/* in PERF_EVENT_REGS_MASK bit order */
+	u64 stack_size;		/* bytes copied... */
+	u64 dyn_size;		/* ...of which valid */
+	const u8 *stack;
+};
+
+struct event_mmap {
+	u64 start, len, pgoff;
+	u32 prot, flags;
+	u64 ino, maj, min;
+	u8 build_id[20];
+	u8 build_id_size;	/* 0 = none in the record */
+	const char *filename;	/* NUL-terminated inside the record */
+};
+
+struct event_task {
+	u32 ppid, ptid;		/* FORK/EXIT: the parent */
+};
+
+struct event_comm {
+	const char *comm;
+	bool exec;		/* PERF_RECORD_MISC_COMM_EXEC */
+};
+
+struct event {
+	enum event_kind kind;
+	u32 pid, tid;		/* from the record or its sample_id trailer */
+	u64 time;		/* 0 when unknown */
+	union {
+		struct event_sample sample;
+		struct event_mmap mmap;
+		struct event_task task;
+		struct event_comm comm;
+		u64 lost;
+	};
+};
+
+/*
+ * Decode the record @h (h->size bytes) into @ev. Returns 0, or
+ * -EM_E_BAD_INPUT when a field runs past the record (@ev is then unusable).
+ */
+int event__decode(const struct perf_event_header *h, struct event *ev) __must_check;
+
+/* Timestamp of a record (sample or sample_id_all trailer); 0 when none. */
+u64 event__time(const struct perf_event_header *h);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * session.h - one recording: start the target (a command held stopped until
+ * the events are enabled, existing processes with all their threads, or the
+ * whole machine), sample every CPU's ring until the target ends, the duration
+ * passes or *stop is set, and feed the records, merged in time order, to the
+ * converter. Prints nothing: progress goes through a callback.
+ */
+#ifndef EMBER_SESSION_H
+#define EMBER_SESSION_H
+
+#include <signal.h>
+#include "base/err.h"
+#include "record/converter.h"
+
+struct record_progress {
+	double elapsed;		/* seconds since sampling started */
+	u64 samples, lost;
+	bool final;		/* the last call, after sampling stopped */
+};
+
+struct record_opts {
+	unsigned freq;			/* Hz per CPU; 0 = 99 */
+	unsigned stack_size;		/* bytes of user stack per sample; 0 = 32 KiB */
+	double duration;		/* seconds; 0 = until the target ends or *stop */
+	const int *pids;		/* -p: processes to attach to */
+	size_t npids;
+	bool system_wide;		/* -a */
+	const char *const *argv;	/* the command (NULL-terminated), when neither of the above */
+	struct converter_opts conv;
+	volatile sig_atomic_t *stop;	/* set by a signal handler to stop cleanly; may be NULL */
+	void (*progress)(void *ctx, const struct record_progress *p);	/* may be NULL */
+	void *progress_ctx;
+};
+
+struct record_result {
+	struct profile *profile;	/* owned by the caller */
+	struct converter_stats stats;
+	double elapsed;
+	int child_status;		/* waitpid status of the command; -1 = none */
+	unsigned ncpus;			/* CPUs sampled */
+};
+
+/*
+ * Record as @o says. On success returns 0 with @res filled (the caller frees
+ * res->profile). Failures: -EACCES/-EPERM (with @diag explaining the fix),
+ * -ENOENT (command or pid not found), -errno from perf_event_open or mmap.
+ */
+int record_session__run(const struct record_opts *o, struct record_result *res, struct em_diag *diag)
+	__must_check;
+
+#endif

@@ -1,0 +1,137 @@
+/*
+ * symcache.c - the per-recording object cache: ELF files by build-id, the
+ * vDSO image (ours: the kernel maps the same one into every process) and
+ * /proc/kallsyms.
+ */
+#include "symbols/symcache.h"
+#include "base/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+
+void symcache__init(struct symcache *c)
+{
+	memset(c, 0, sizeof(*c));
+	strtab__init(&c->paths);
+	strtab__init(&c->keys);
+	kallsyms__init(&c->kernel);
+}
+
+void symcache__release(struct symcache *c)
+{
+	size_t i;
+
+	for (i = 0; i < strtab__count(&c->keys) && i < c->cap; i++)
+		elf_object__free(c->objs[i]);
+	free(c->objs);
+	free(c->tried);
+	elf_object__free(c->vdso);
+	strtab__release(&c->paths);
+	strtab__release(&c->keys);
+	kallsyms__release(&c->kernel);
+	memset(c, 0, sizeof(*c));
+}
+
+u32 symcache__path(struct symcache *c, const char *path, size_t len)
+{
+	return strtab__intern(&c->paths, path, len);
+}
+
+static struct elf_object *vdso_object(struct symcache *c)
+{
+	const void *image = (const void *)getauxval(AT_SYSINFO_EHDR);
+	FILE *f;
+	char line[512];
+	unsigned long long start, end;
+
+	if (c->vdso_tried)
+		return c->vdso;
+	c->vdso_tried = true;
+	if (!image || !(f = fopen("/proc/self/maps", "r")))
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, "[vdso]") || sscanf(line, "%llx-%llx", &start, &end) != 2)
+			continue;
+		if ((uintptr_t)image == start && elf_object__open_memory(image, end - start, "[vdso]", &c->vdso))
+			c->vdso = NULL;
+		break;
+	}
+	fclose(f);
+	return c->vdso;
+}
+
+static bool same_build_id(const struct elf_object *o, const u8 *bid, size_t len)
+{
+	return !len || (o->build_id_len == len && !memcmp(o->build_id, bid, len));
+}
+
+static struct elf_object *open_for(struct symcache *c, const char *path, const u8 *bid, size_t bid_len,
+				   int pid)
+{
+	struct elf_object *o = NULL;
+	char alt[4160];
+
+	if (!elf_object__open(path, NULL, &o) && same_build_id(o, bid, bid_len))
+		return o;
+	if (pid > 0) {
+		struct elf_object *o2 = NULL;
+
+		snprintf(alt, sizeof(alt), "/proc/%d/root%s", pid, path);
+		if (!elf_object__open(alt, NULL, &o2) && same_build_id(o2, bid, bid_len)) {
+			elf_object__free(o);
+			return o2;
+		}
+		elf_object__free(o2);
+	}
+	if (o)
+		c->build_id_mismatches++;
+	return o;	/* a file with another build-id is still better than nothing */
+}
+
+struct elf_object *symcache__object(struct symcache *c, u32 path, const u8 *bid, size_t bid_len, int pid)
+{
+	size_t plen, klen;
+	const char *p = strtab__get(&c->paths, path, &plen);
+	char key[4200], hex[41], file[4096];
+	u32 id;
+
+	if (!path || !plen)
+		return NULL;
+	if (p[0] == '[')
+		return plen == 6 && !memcmp(p, "[vdso]", 6) ? vdso_object(c) : NULL;
+	if (p[0] != '/' || plen >= sizeof(file))
+		return NULL;
+	memcpy(file, p, plen);
+	file[plen] = 0;
+	if (plen > 10 && !strcmp(file + plen - 10, " (deleted)"))
+		file[plen - 10] = 0;
+	if (bid_len) {
+		elf_object__build_id_hex(bid, bid_len, hex);
+		klen = (size_t)snprintf(key, sizeof(key), "b:%s", hex);
+	} else {
+		klen = (size_t)snprintf(key, sizeof(key), "p:%s", file);
+	}
+	id = strtab__intern(&c->keys, key, klen < sizeof(key) ? klen : sizeof(key) - 1);
+	if (id >= c->cap) {
+		size_t old = c->cap;
+
+		XGROW(c->objs, c->cap, (size_t)id + 1);
+		c->tried = xrealloc(c->tried, c->cap);
+		memset(c->objs + old, 0, (c->cap - old) * sizeof(*c->objs));
+		memset(c->tried + old, 0, c->cap - old);
+	}
+	if (!c->tried[id]) {
+		c->tried[id] = 1;
+		c->objs[id] = open_for(c, file, bid, bid_len, pid);
+	}
+	return c->objs[id];
+}
+
+const struct kallsyms *symcache__kernel(struct symcache *c)
+{
+	if (!c->kernel_state)
+		c->kernel_state = kallsyms__load(&c->kernel, "/proc/kallsyms") ? -1 : 1;
+	return c->kernel_state > 0 ? &c->kernel : NULL;
+}

@@ -1,0 +1,46 @@
+/*
+ * symcache.h - every ELF object of one recording, opened once per build-id
+ * (or per path when the build-id is unknown) and shared by all processes
+ * that map it, plus the kernel's symbols and the vDSO. The cache owns the
+ * objects until symcache__release(); mappings hold plain pointers.
+ */
+#ifndef EMBER_SYMCACHE_H
+#define EMBER_SYMCACHE_H
+
+#include "base/compiler.h"
+#include "profile/strtab.h"
+#include "symbols/elf_object.h"
+#include "symbols/kallsyms.h"
+
+struct symcache {
+	struct strtab paths;		/* mapping paths; id 0 = anonymous */
+	struct strtab keys;		/* "b:<build-id>" or "p:<path>" */
+	struct elf_object **objs;	/* per key id */
+	u8 *tried;			/* per key id: open attempted */
+	size_t cap;
+	struct kallsyms kernel;
+	int kernel_state;		/* 0 = not loaded, 1 = loaded, -1 = unavailable */
+	struct elf_object *vdso;
+	bool vdso_tried;
+	u64 build_id_mismatches;	/* files whose build-id differed from the record's */
+};
+
+void symcache__init(struct symcache *c);
+void symcache__release(struct symcache *c);
+
+/* Id of the mapping path @path (@len bytes) in c->paths. */
+u32 symcache__path(struct symcache *c, const char *path, size_t len);
+
+/*
+ * The object for mapping path id @path with build-id @bid (@bid_len 0 =
+ * unknown) as seen by process @pid (its /proc/PID/root is tried when the
+ * plain path fails or has another build-id). NULL when it cannot be opened
+ * or is not a file ("[heap]", "//anon"). "[vdso]" gives this kernel's vDSO.
+ */
+struct elf_object *symcache__object(struct symcache *c, u32 path, const u8 *bid, size_t bid_len,
+				    int pid);
+
+/* Kernel symbols (loaded on first use); NULL when /proc/kallsyms is unusable. */
+const struct kallsyms *symcache__kernel(struct symcache *c);
+
+#endif
