@@ -114,7 +114,7 @@ $(BUILD)/obj/src/formats/pprof.o $(BUILD)/pic/src/formats/pprof.o: $(PROTO_GEN).
 PRELOAD_SRCS := $(wildcard src/preload/*.c)
 PRELOAD_OBJS := $(PRELOAD_SRCS:%.c=$(BUILD)/pic/%.o)
 PIC_CORE_OBJS := $(LIB_OBJS:$(BUILD)/obj/%=$(BUILD)/pic/%) $(BUILD)/pic/$(PROTO_GEN).o
-PIC_CFLAGS = $(filter-out $(SAN),$(ALL_CFLAGS)) -fPIC -fvisibility=hidden -fno-omit-frame-pointer
+PIC_CFLAGS = $(filter-out $(SAN),$(ALL_CFLAGS)) -Iinclude -fPIC -fvisibility=hidden -fno-omit-frame-pointer
 $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  CC [so] $<")
@@ -123,7 +123,7 @@ $(BUILD)/pic/libember-core.a: $(PIC_CORE_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 $(BUILD)/libember.so: $(PRELOAD_OBJS) $(BUILD)/pic/libember-core.a
 	$(if $(Q),@echo "  LINK    $@")
-	$(Q)$(CC) $(CFLAGS) -shared -Wl,-z,defs -Wl,--as-needed -o $@ $^ $(LDLIBS) -ldl
+	$(Q)$(CC) $(CFLAGS) -shared -Wl,-z,defs -Wl,--as-needed -o $@ $^ $(LDLIBS) -ldl -lm
 all test check: $(BUILD)/libember.so
 # the unit tests link the preload pieces that do not interpose anything
 PRELOAD_UNIT := $(wildcard src/preload/ringbuf.c src/preload/stackmap.c)

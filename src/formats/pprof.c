@@ -227,7 +227,7 @@ int pprof_encode(const struct profile *p, const struct pprof_write_opts *o, u8 *
 	prof.location = locp;
 
 	/* samples: leaf first */
-	for (i = 1; i < nstacks && i < p->vcap; i++) {
+	for (i = 0; i < nstacks && i < p->vcap; i++) {
 		if (!p->present[i])
 			continue;
 		nsampled++;
@@ -237,7 +237,7 @@ int pprof_encode(const struct profile *p, const struct pprof_write_opts *o, u8 *
 	smpp = xcalloc(nsampled ? nsampled : 1, sizeof(*smpp));
 	locpool = xcalloc(nlocs ? nlocs : 1, sizeof(*locpool));
 	valpool = xcalloc(nsampled ? nsampled * ncols : 1, sizeof(*valpool));
-	for (i = 1, j = 0, nlocs = 0; i < nstacks && i < p->vcap; i++) {
+	for (i = 0, j = 0, nlocs = 0; i < nstacks && i < p->vcap; i++) {
 		u32 s;
 
 		if (!p->present[i])

@@ -1,0 +1,289 @@
+/*
+ * preload.c - libember.so's life cycle and public API: the constructor reads
+ * EMBER_* variables (EMBER_CPU, EMBER_HEAP, EMBER_HEAP_RATE, EMBER_HZ,
+ * EMBER_OUTPUT, EMBER_HTTP, EMBER_SIGNAL, EMBER_TARGET_PID) and starts what
+ * they ask for; the destructor writes the profiles. fork children stop
+ * profiling; nothing here ever aborts the host.
+ */
+#include "preload/preload.h"
+#include "ember/ember.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <link.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+PRELOAD_TLS struct preload_thread preload_self;
+
+static struct preload_config cfg;
+static bool active;		/* this process profiles (not dormant, not a fork child) */
+static u64 self_lo, self_hi;	/* libember.so's executable segment */
+
+u64 preload_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (u64)ts.tv_sec * 1000000000u + ts.tv_nsec;
+}
+
+bool preload_in_self(u64 pc)
+{
+	return pc >= self_lo && pc < self_hi;
+}
+
+void preload_thread_init(void)
+{
+	pthread_attr_t a;
+	void *addr;
+	size_t size;
+
+	preload_self.in_hook++;
+	if (!preload_self.tid)
+		preload_self.tid = (u32)syscall(SYS_gettid);
+	if (!pthread_getattr_np(pthread_self(), &a)) {
+		if (!pthread_attr_getstack(&a, &addr, &size)) {
+			preload_self.stack_lo = (u64)addr;
+			preload_self.stack_hi = (u64)addr + size;
+		}
+		pthread_attr_destroy(&a);
+	}
+	preload_self.in_hook--;
+}
+
+static int find_self(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	u64 me = (u64)(uintptr_t)arg;
+	int i;
+
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		u64 lo = info->dlpi_addr + ph->p_vaddr;
+
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && me >= lo && me < lo + ph->p_memsz) {
+			self_lo = lo;
+			self_hi = lo + ph->p_memsz;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void say(const char *fmt, ...) __printf(1, 2);
+static void say(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (n > (int)sizeof(buf) - 2)
+		n = sizeof(buf) - 2;
+	buf[n++] = '\n';
+	if (write(STDERR_FILENO, buf, n) < 0)
+		return;
+}
+
+static long env_long(const char *name, long def)
+{
+	const char *v = getenv(name);
+	char *end;
+	long x;
+
+	if (!v || !*v)
+		return def;
+	errno = 0;
+	x = strtol(v, &end, 10);
+	if (errno || *end || x < 0) {
+		say("ember: ignoring %s='%s': not a non-negative number", name, v);
+		return def;
+	}
+	return x;
+}
+
+static void atfork_prepare(void)
+{
+	heap__atfork_prepare();
+}
+
+static void atfork_parent(void)
+{
+	heap__atfork_parent();
+}
+
+static void atfork_child(void)
+{
+	heap__atfork_child();
+	aggregator__after_fork_child();
+	sigprof__after_fork_child();
+	http__stop();
+	active = false;
+}
+
+/* OUT: @buf gets the output path for @kind ("cpu"/"heap"), %p → pid. */
+static void output_path(char *buf, size_t n, const char *kind, bool both)
+{
+	const char *o = cfg.output;
+	char tmpl[4096];
+	size_t i, j = 0;
+
+	if (!o || !*o)
+		snprintf(tmpl, sizeof(tmpl), "ember.%%p.%s.pb.gz", kind);
+	else if (!both)
+		snprintf(tmpl, sizeof(tmpl), "%s", o);
+	else {
+		size_t len = strlen(o);
+
+		if (len > 6 && !strcmp(o + len - 6, ".pb.gz"))
+			snprintf(tmpl, sizeof(tmpl), "%.*s.%s.pb.gz", (int)(len - 6), o, kind);
+		else
+			snprintf(tmpl, sizeof(tmpl), "%s.%s.pb.gz", o, kind);
+	}
+	for (i = 0; tmpl[i] && j + 24 < n; i++) {
+		if (tmpl[i] == '%' && tmpl[i + 1] == 'p') {
+			j += snprintf(buf + j, n - j, "%d", (int)getpid());
+			i++;
+		} else {
+			buf[j++] = tmpl[i];
+		}
+	}
+	buf[j] = 0;
+}
+
+__attribute__((constructor)) static void ember_init(void)
+{
+	const char *target = getenv("EMBER_TARGET_PID");
+	int err;
+
+	preload_self.in_hook++;
+	dl_iterate_phdr(find_self, (void *)(uintptr_t)&ember_init);
+	export__mark_start();
+	if (target && *target && atol(target) != (long)getpid())
+		goto out;	/* a program the profiled one ran: stay dormant */
+	cfg.cpu = env_long("EMBER_CPU", 0) > 0;
+	cfg.heap = env_long("EMBER_HEAP", 0) > 0;
+	cfg.heap_rate = env_long("EMBER_HEAP_RATE", 512 * 1024);
+	cfg.hz = env_long("EMBER_HZ", 100);
+	cfg.signo = env_long("EMBER_SIGNAL", SIGPROF);
+	cfg.output = getenv("EMBER_OUTPUT");
+	cfg.http = getenv("EMBER_HTTP");
+	if (cfg.signo < 1 || cfg.signo >= NSIG || cfg.signo == SIGKILL || cfg.signo == SIGSTOP)
+		cfg.signo = SIGPROF;
+	active = true;
+	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
+	err = sigprof__install(cfg.signo);
+	if (err)
+		say("ember: cannot install the profiling signal handler: %s", strerror(-err));
+	sigprof__thread_begin();
+	if (cfg.cpu) {
+		err = ember_cpu_start(cfg.hz);
+		if (err)
+			say("ember: cannot start CPU profiling: %s", strerror(-err));
+	}
+	if (cfg.heap)
+		heap__set_rate(cfg.heap_rate ? cfg.heap_rate : 1);
+	if (cfg.http && *cfg.http) {
+		err = http__serve(cfg.http);
+		if (err)
+			say("ember: cannot serve /debug/pprof on '%s': %s (the program goes on)", cfg.http,
+			    strerror(-err));
+	}
+out:
+	preload_self.in_hook--;
+}
+
+__attribute__((destructor)) static void ember_fini(void)
+{
+	char path[4096];
+	int err;
+
+	if (!active)
+		return;
+	preload_self.in_hook++;
+	http__stop();
+	if (sigprof__running())
+		sigprof__stop();
+	if (cfg.cpu) {
+		output_path(path, sizeof(path), "cpu", cfg.heap);
+		err = export__write(PRELOAD_CPU, path);
+		if (err)
+			say("ember: cannot write CPU profile '%s': %s", path, strerror(-err));
+		else if (sigprof__lost())
+			say("ember: wrote CPU profile '%s' (%llu samples lost)", path,
+			    (unsigned long long)sigprof__lost());
+		else
+			say("ember: wrote CPU profile '%s'", path);
+	}
+	aggregator__stop();
+	if (cfg.heap) {
+		output_path(path, sizeof(path), "heap", cfg.cpu);
+		err = export__write(PRELOAD_HEAP, path);
+		if (err)
+			say("ember: cannot write heap profile '%s': %s", path, strerror(-err));
+		else
+			say("ember: wrote heap profile '%s'", path);
+		heap__set_rate(0);
+	}
+	active = false;
+	preload_self.in_hook--;
+}
+
+/* ---- public API (include/ember/ember.h) ---- */
+
+int ember_cpu_start(int hz)
+{
+	int err;
+
+	preload_self.in_hook++;
+	err = aggregator__start();
+	if (!err)
+		err = sigprof__start(hz);
+	preload_self.in_hook--;
+	return err;
+}
+
+int ember_cpu_stop(void)
+{
+	return sigprof__stop();
+}
+
+long ember_heap_set_rate(long bytes)
+{
+	return heap__set_rate(bytes);
+}
+
+int ember_write_profile(int kind, const char *path)
+{
+	if (!path)
+		return -EINVAL;
+	switch (kind) {
+	case EMBER_PROFILE_CPU:
+		return export__write(PRELOAD_CPU, path);
+	case EMBER_PROFILE_HEAP:
+		return export__write(PRELOAD_HEAP, path);
+	case EMBER_PROFILE_ALLOCS:
+		return export__write(PRELOAD_ALLOCS, path);
+	}
+	return -EINVAL;
+}
+
+int ember_http_serve(const char *addr)
+{
+	return http__serve(addr ? addr : "127.0.0.1:6060");
+}
+
+unsigned long long ember_lost_samples(void)
+{
+	return sigprof__lost();
+}
