@@ -12,6 +12,7 @@
 
 int cmd_collapse(int argc, const char **argv);
 int cmd_record(int argc, const char **argv);
+int cmd_run(int argc, const char **argv);
 
 /*
  * Open the command's input files (argv[1..nargs], or stdin when none) as

@@ -21,6 +21,7 @@ struct command {
 static const struct command commands[] = {
 	{ "collapse", cmd_collapse, "perf script text → folded stacks (stackcollapse-perf.pl compatible)" },
 	{ "record", cmd_record, "sample a command, processes or the system → folded stacks" },
+	{ "run", cmd_run, "run a command under libember.so (CPU + heap profiler) → pprof" },
 };
 
 static void usage(FILE *f)

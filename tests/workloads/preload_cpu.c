@@ -1,8 +1,8 @@
 /*
  * preload_cpu.c - CPU ground truth for libember.so: threads that burn known,
  * different amounts of their own CPU time in functions named after them
- * (spin_a, spin_b, spin_c, spin_main), then print each thread's measured
- * CPU time ("thread NAME CPU_NS") for the test to compare with the profile.
+ * (spin_a, spin_b, spin_c, spin_main), then print the CPU time each thread
+ * measured around its function ("thread NAME CPU_NS") for the test to compare with the profile.
  * Build with -O1 -fno-omit-frame-pointer. Usage: preload_cpu [SCALE_MS]
  */
 #include <pthread.h>
@@ -55,8 +55,10 @@ static void *run(void *p)
 {
 	struct job *j = p;
 
+	long long t0 = thread_cpu_ns();
+
 	j->fn(j->ms);
-	j->cpu = thread_cpu_ns();
+	j->cpu = thread_cpu_ns() - t0;
 	return NULL;
 }
 
@@ -69,16 +71,19 @@ int main(int argc, char **argv)
 		{ "spin_c", spin_c, 6 * scale, 0 },
 	};
 	pthread_t t[3];
+	long long t0;
 	int i;
 
 	for (i = 0; i < 3; i++)
 		if (pthread_create(&t[i], NULL, run, &jobs[i]))
 			return 1;
+	t0 = thread_cpu_ns();
 	spin_main(3 * scale);
+	t0 = thread_cpu_ns() - t0;
 	for (i = 0; i < 3; i++)
 		pthread_join(t[i], NULL);
 	for (i = 0; i < 3; i++)
 		printf("thread %s %lld\n", jobs[i].name, jobs[i].cpu);
-	printf("thread spin_main %lld\n", thread_cpu_ns());
+	printf("thread spin_main %lld\n", t0);
 	return 0;
 }
