@@ -199,6 +199,7 @@ struct cache_entry {
 
 #define CACHE_JAVA 1u		/* process name starts with "java" */
 #define CACHE_PC 2u		/* key includes the address (--addrs, [unknown]) */
+#define CACHE_LINE 4u		/* key is the whole line */
 
 struct group {
 	u32 off, n;		/* frame ids pool[off .. off + n) */
@@ -476,14 +477,73 @@ static void compute_frames(struct ps_parser *p, const char *raw, size_t rawn, co
 	*count = (u32)nparts;
 }
 
+/* The entry for @key with @flags, or NULL. */
+static struct cache_entry *cache_find(struct ps_parser *p, const char *key, size_t keylen,
+				      u8 flags, u64 h)
+{
+	size_t j = h & p->mask;
+
+	for (;;) {
+		struct cache_entry *e = &p->entries[j];
+
+		if (!e->hash)
+			return NULL;
+		if (e->hash == h && e->flags == flags && e->key_len == keylen &&
+		    !memcmp(p->keys + e->key_off, key, keylen))
+			return e;
+		j = (j + 1) & p->mask;
+	}
+}
+
+/* Add @key → pool[off .. off + n); the key must not be present yet. */
+static void cache_add(struct ps_parser *p, const char *key, size_t keylen, u8 flags, u64 h,
+		      u32 off, u32 n)
+{
+	size_t j = h & p->mask;
+	struct cache_entry *e;
+
+	while (p->entries[j].hash)
+		j = (j + 1) & p->mask;
+	e = &p->entries[j];
+	XGROW(p->keys, p->keys_cap, p->keys_len + keylen);
+	memcpy(p->keys + p->keys_len, key, keylen);
+	*e = (struct cache_entry){ .hash = h, .key_off = (u32)p->keys_len, .key_len = (u32)keylen,
+				   .pool_off = off, .pool_n = n, .flags = flags };
+	p->keys_len += keylen;
+	if (++p->nentries * 2 > p->mask)
+		cache_grow(p);
+}
+
+static void push_group(struct ps_parser *p, u32 off, u32 n)
+{
+	if (!n)
+		return;
+	XGROW(p->groups, p->gcap, p->ngroups + 1);
+	p->groups[p->ngroups++] = (struct group){ off, n };
+}
+
+/*
+ * A frame line. Two cache levels: the whole line (the same address and
+ * symbol recur constantly, and a hit skips parsing), then the text from the
+ * symbol on (the same symbol at another address).
+ */
 static void frame_line(struct ps_parser *p, const char *s, size_t n, u64 chunk, u64 line)
 {
+	const struct cache_entry *e;
 	struct span pc;
-	size_t start, K, L, keylen, j;
+	size_t start, K, L, keylen;
 	const char *key;
-	u8 flags;
-	u64 h;
+	u8 flags = p->java ? CACHE_JAVA : 0;
+	u64 hline, h;
+	u32 off, cnt;
 
+	hline = hash_bytes(s, n, flags | CACHE_LINE) | 1;	/* hash 0 marks an empty slot */
+	e = cache_find(p, s, n, flags | CACHE_LINE, hline);
+	if (e) {
+		if (p->have_pname)
+			push_group(p, e->pool_off, e->pool_n);
+		return;
+	}
 	if (!match_frame(s, n, &pc, &start, &K, &L)) {
 		char q[96];
 
@@ -496,64 +556,27 @@ static void frame_line(struct ps_parser *p, const char *s, size_t n, u64 chunk, 
 		return;
 	key = s + start;
 	keylen = L + 1 - start;
-	flags = p->java ? CACHE_JAVA : 0;
 	if (p->opts->include_addrs && contains(s + start, K - start, "[unknown]")) {
 		size_t tl = 0;
 
 		tmp_put(&p->tmp, &p->tmp_cap, &tl, key, keylen);
-		tmp_put(&p->tmp, &p->tmp_cap, &tl, "", 1);
-		tl++;
+		tmp_put(&p->tmp, &p->tmp_cap, &tl, "", 1);	/* a NUL between text and address */
 		tmp_put(&p->tmp, &p->tmp_cap, &tl, pc.p, pc.n);
 		key = p->tmp;
 		keylen = tl;
 		flags |= CACHE_PC;
 	}
-	h = hash_bytes(key, keylen, flags) | 1;	/* hash 0 marks an empty slot */
-	j = h & p->mask;
-	for (;;) {
-		struct cache_entry *e = &p->entries[j];
-
-		if (!e->hash)
-			break;
-		if (e->hash == h && e->flags == flags && e->key_len == keylen &&
-		    !memcmp(p->keys + e->key_off, key, keylen))
-			goto found;
-		j = (j + 1) & p->mask;
-	}
-	{
-		struct cache_entry *e = &p->entries[j];
-		u32 off, cnt;
-
+	h = hash_bytes(key, keylen, flags) | 1;
+	e = cache_find(p, key, keylen, flags, h);
+	if (e) {
+		off = e->pool_off;
+		cnt = e->pool_n;
+	} else {
 		compute_frames(p, s + start, K - start, s + K + 2, L - K - 2, &pc, &off, &cnt);
-		XGROW(p->keys, p->keys_cap, p->keys_len + keylen);
-		/* the key may live in tmp; compute_frames only touches tmp2 */
-		memcpy(p->keys + p->keys_len, key, keylen);
-		e->hash = h;
-		e->key_off = (u32)p->keys_len;
-		e->key_len = (u32)keylen;
-		e->flags = flags;
-		e->pool_off = off;
-		e->pool_n = cnt;
-		p->keys_len += keylen;
-		p->nentries++;
-		if (p->nentries * 2 > p->mask) {
-			struct cache_entry copy = *e;
-
-			cache_grow(p);
-			if (copy.pool_n) {
-				XGROW(p->groups, p->gcap, p->ngroups + 1);
-				p->groups[p->ngroups++] = (struct group){ copy.pool_off, copy.pool_n };
-			}
-			return;
-		}
-		j = e - p->entries;
+		cache_add(p, key, keylen, flags, h, off, cnt);	/* key may be in tmp; compute used tmp2 */
 	}
-found:
-	if (p->entries[j].pool_n) {
-		XGROW(p->groups, p->gcap, p->ngroups + 1);
-		p->groups[p->ngroups++] =
-			(struct group){ p->entries[j].pool_off, p->entries[j].pool_n };
-	}
+	cache_add(p, s, n, (flags & ~CACHE_PC) | CACHE_LINE, hline, off, cnt);
+	push_group(p, off, cnt);
 }
 
 static u64 parse_period(const struct span *s)
