@@ -129,6 +129,16 @@ all test check: $(BUILD)/libember.so
 PRELOAD_UNIT := $(wildcard src/preload/ringbuf.c src/preload/stackmap.c)
 $(BUILD)/unit-tests: $(PRELOAD_UNIT:%.c=$(BUILD)/obj/%.o)
 
+# flame graph viewer (issue 3): src/render/assets/*.js and *.css become C arrays.
+RENDER_ASSETS := $(wildcard src/render/assets/*.js src/render/assets/*.css)
+RENDER_GEN := $(BUILD)/gen/render/assets
+$(RENDER_GEN).c: $(RENDER_ASSETS) src/render/assets/embed.sh
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  EMBED   $@")
+	$(Q)src/render/assets/embed.sh $(RENDER_ASSETS) >$@
+$(BUILD)/libember-core.a: $(BUILD)/obj/$(RENDER_GEN).o
+$(BUILD)/pic/libember-core.a: $(BUILD)/pic/$(RENDER_GEN).o
+
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 -include $(shell find $(BUILD)/pic -name '*.d' 2>/dev/null)
 

@@ -11,6 +11,8 @@
 #include "base/instream.h"
 
 int cmd_collapse(int argc, const char **argv);
+int cmd_flame(int argc, const char **argv);
+int cmd_diff(int argc, const char **argv);
 int cmd_record(int argc, const char **argv);
 int cmd_run(int argc, const char **argv);
 

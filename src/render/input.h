@@ -1,0 +1,49 @@
+/*
+ * input.h - reading what `ember flame` and `ember diff` draw from: folded
+ * stacks or `perf script` text, told apart by perf_script_probe() on the
+ * first bytes, read through src/formats. For flame charts it also keeps the
+ * folded lines' order, which a profile (one entry per unique stack) loses.
+ */
+#ifndef EMBER_RENDER_INPUT_H
+#define EMBER_RENDER_INPUT_H
+
+#include "base/err.h"
+#include "base/instream.h"
+#include "formats/folded.h"
+#include "formats/perf_script.h"
+#include "profile/diff.h"
+#include "profile/profile.h"
+
+#define FLAME_INPUT_MAX ((size_t)16 << 30)	/* bytes of input, decompressed */
+
+struct flame_input {
+	struct profile *p;	/* the profile (owned) */
+	bool perf_script;	/* the input was `perf script` text */
+	bool differential;	/* folded input with two counts per line */
+	/* keep_order only: one entry per folded line, in input order */
+	u32 *seq_stacks;
+	u64 *seq_values;	/* p->ncols per line */
+	size_t nseq;
+	struct folded_read_stats folded;
+	struct perf_script_stats perf;
+};
+
+/*
+ * Read the @n streams @ins (in order, as one input). With @keep_order,
+ * folded input also records its line order (seq_*). Warnings go to @log.
+ * Returns 0, or a negative code with @diag filled (-EM_E_EMPTY_INPUT when
+ * nothing usable was read).
+ */
+int flame_input__read(struct flame_input *fi, struct instream **ins, size_t n, bool keep_order,
+		      struct diag_log *log, struct em_diag *diag) __must_check;
+void flame_input__release(struct flame_input *fi);
+
+/*
+ * Open and read the files @before and @after ("-" = stdin, for one of them)
+ * and build their differential profile (*@out, caller frees) with
+ * profile__diff(). Returns 0, or a negative code with @diag filled.
+ */
+int flame_input__read_diff(const char *before, const char *after, const struct diff_opts *o,
+			   struct profile **out, struct diag_log *log, struct em_diag *diag) __must_check;
+
+#endif
