@@ -219,6 +219,26 @@ static void handle(int fd)
 		respond_text(fd, 404, "not found; see /debug/pprof/\n");
 }
 
+/*
+ * Close after the response has gone out: stop sending, then read and drop
+ * what the client still sends (at most 64 KiB, 200 ms), so that closing
+ * with unread data does not reset the connection before the client has
+ * read an error response.
+ */
+static void drain_close(int fd)
+{
+	struct timeval tv = { 0, 200 * 1000 };
+	char buf[4096];
+	size_t total = 0;
+	ssize_t n;
+
+	shutdown(fd, SHUT_WR);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (total < 64 * 1024 && (n = recv(fd, buf, sizeof(buf), 0)) > 0)
+		total += n;
+	close(fd);
+}
+
 static void *http_main(void *unused)
 {
 	sigset_t all;
@@ -236,7 +256,7 @@ static void *http_main(void *unused)
 		if (fd < 0)
 			continue;
 		handle(fd);
-		close(fd);
+		drain_close(fd);
 	}
 	return NULL;
 }

@@ -3,12 +3,15 @@
  * different amounts of their own CPU time in functions named after them
  * (spin_a, spin_b, spin_c, spin_main), then print the CPU time each thread
  * measured around its function ("thread NAME CPU_NS") for the test to compare with the profile.
- * Build with -O1 -fno-omit-frame-pointer. Usage: preload_cpu [SCALE_MS]
+ * Build with -O1 -fno-omit-frame-pointer. Usage: preload_cpu [SCALE_MS [STOPFILE]]:
+ * with STOPFILE, the main thread then keeps burning CPU in spin_main until that
+ * file exists (at most 30 s of wall time).
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 static long long thread_cpu_ns(void)
 {
@@ -85,5 +88,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < 3; i++)
 		printf("thread %s %lld\n", jobs[i].name, jobs[i].cpu);
 	printf("thread spin_main %lld\n", t0);
+	fflush(stdout);
+	for (time_t end = time(NULL) + 30; argc > 2 && time(NULL) < end && access(argv[2], F_OK);)
+		spin_main(20);
 	return 0;
 }
