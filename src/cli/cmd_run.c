@@ -101,9 +101,13 @@ int cmd_run(int argc, const char **argv)
 	}
 	if (!o.cpu && !o.heap && !o.http)
 		o.cpu = true;
-	if (o.lib)
+	if (o.lib) {
 		snprintf(lib, sizeof(lib), "%s", o.lib);
-	else if (find_library(lib, sizeof(lib))) {
+		if (access(lib, R_OK)) {
+			report_error("run: cannot read '%s': %s", lib, strerror(errno));
+			return EXIT_NO_PERMISSION;
+		}
+	} else if (find_library(lib, sizeof(lib))) {
 		report_error("run: cannot find libember.so next to the ember binary (use --lib PATH)");
 		return EXIT_NO_PERMISSION;
 	}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# t0504: `ember run` usage errors and exit codes, and libember.so's exported
+# symbols: only ember_* plus the libc functions it interposes.
+. "$(dirname "$0")/lib.sh"
+. "$EMBER_ROOT/tests/workloads/preload_test.sh"
+expect_status 0 "$EMBER" run --help
+expect_match "$T/out" '^usage: ember run'
+expect_status 2 "$EMBER" run
+expect_match "$T/err" 'no command given'
+expect_status 2 "$EMBER" run --signal 9 -- true
+expect_status 2 "$EMBER" run --bogus -- true
+expect_status 3 "$EMBER" run -- ./does-not-exist
+expect_match "$T/err" "cannot run './does-not-exist'"
+expect_status 4 "$EMBER" run --lib "$T/none.so" -- true
+expect_match "$T/err" "cannot read '$T/none.so'"
+# the command's exit status is ember's
+expect_status 7 "$EMBER" run -- sh -c 'exit 7'
+
+command -v nm >/dev/null || skip "nm is not installed"
+nm -D --defined-only "$LIBEMBER" | awk '{ print $3 }' | sort >exports.txt
+grep -v '^ember_' exports.txt >others.txt
+printf '%s\n' aligned_alloc calloc free malloc memalign posix_memalign pthread_create realloc valloc >want.txt
+diff -u want.txt others.txt || fail "libember.so exports more than ember_* and the interposed functions"
+grep -q '^ember_cpu_start$' exports.txt || fail "ember_cpu_start is not exported"
