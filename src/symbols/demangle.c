@@ -39,6 +39,11 @@ static void rust_cleanup(char *s)
 		return;
 	s[n - 19] = 0;
 	for (i = j = 0; s[i];) {
+		/* rustc prefixes '_' to a path segment that starts with an escape */
+		if (s[i] == '_' && s[i + 1] == '$' && (i == 0 || (i >= 2 && s[i - 1] == ':' && s[i - 2] == ':'))) {
+			i++;
+			continue;
+		}
 		if (s[i] == '$') {
 			for (k = 0; k < ARRAY_SIZE(rust_escapes); k++) {
 				size_t el = strlen(rust_escapes[k].esc);

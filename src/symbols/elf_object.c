@@ -5,6 +5,7 @@
  * next to the file, in .debug/ and under /usr/lib/debug).
  */
 #include "symbols/elf_object.h"
+#include "symbols/sorted.h"
 #include "base/xalloc.h"
 #include "unwind/unwind.h"
 
@@ -331,19 +332,11 @@ static void load_symbols(struct elf_object *o)
 
 const struct elf_symbol *elf_object__lookup(struct elf_object *o, u64 vaddr)
 {
-	size_t lo = 0, hi, k;
+	size_t lo, k;
 
 	if (!o->syms_loaded)
 		load_symbols(o);
-	hi = o->nsyms;
-	while (lo < hi) {	/* first symbol with addr > vaddr */
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (o->syms[mid].addr <= vaddr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = SORTED_UPPER(o->syms, o->nsyms, addr, vaddr);
 	/* a few symbols back, in case a small one sits inside a big one */
 	for (k = 0; k < 4 && lo > k; k++) {
 		const struct elf_symbol *s = &o->syms[lo - 1 - k];

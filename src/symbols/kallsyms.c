@@ -5,6 +5,7 @@
  */
 #include "symbols/kallsyms.h"
 #include "symbols/scan.h"
+#include "symbols/sorted.h"
 #include "base/xalloc.h"
 
 #include <errno.h>
@@ -68,7 +69,7 @@ int kallsyms__parse(struct kallsyms *k, const char *text, size_t len, u64 *bad)
 	struct scan sc = { text, text + len };
 	const char *line;
 	size_t n;
-	u64 nbad = 0;
+	u64 nbad = 0, last;
 
 	if (len > 0xffffffffu)
 		return -EM_E_TOO_BIG;
@@ -81,8 +82,10 @@ int kallsyms__parse(struct kallsyms *k, const char *text, size_t len, u64 *bad)
 		return -EM_E_EMPTY_INPUT;
 	qsort(k->syms, k->n, sizeof(*k->syms), cmp_ksym);
 	/* modules live above _etext: allow up to 1 MiB past the last symbol */
-	if (k->syms[k->n - 1].addr + (1u << 20) > k->end)
-		k->end = k->syms[k->n - 1].addr + (1u << 20);
+	last = k->syms[k->n - 1].addr;
+	last = last + (1u << 20) < last ? UINT64_MAX : last + (1u << 20);
+	if (last > k->end)
+		k->end = last;
 	return 0;
 }
 
@@ -113,17 +116,7 @@ int kallsyms__load(struct kallsyms *k, const char *path)
 
 const char *kallsyms__lookup(const struct kallsyms *k, u64 addr)
 {
-	size_t lo = 0, hi = k->n;
-
-	if (!k->n || addr < k->syms[0].addr || addr >= k->end)
+	if (!k->n || addr < k->syms[0].addr || addr > k->end)
 		return NULL;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (k->syms[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return k->names + k->syms[lo - 1].name;
+	return k->names + k->syms[SORTED_UPPER(k->syms, k->n, addr, addr) - 1].name;
 }

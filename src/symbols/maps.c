@@ -4,6 +4,7 @@
  */
 #include "symbols/maps.h"
 #include "symbols/scan.h"
+#include "symbols/sorted.h"
 #include "base/xalloc.h"
 
 #include <stdlib.h>
@@ -28,17 +29,7 @@ void maps__clear(struct maps *m)
 /* Index of the first mapping whose end is above @addr. */
 static size_t first_ending_after(const struct maps *m, u64 addr)
 {
-	size_t lo = 0, hi = m->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->v[mid].end <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return SORTED_UPPER(m->v, m->n, end, addr);
 }
 
 static void insert_at(struct maps *m, size_t i, const struct map *e)

@@ -5,6 +5,7 @@
  */
 #include "symbols/perfmap.h"
 #include "symbols/scan.h"
+#include "symbols/sorted.h"
 #include "base/xalloc.h"
 
 #include <errno.h>
@@ -112,16 +113,8 @@ int perfmap__refresh(struct perfmap *m, const char *path)
 
 const struct perfmap_entry *perfmap__lookup(const struct perfmap *m, u64 addr)
 {
-	size_t lo = 0, hi = m->n, k;
+	size_t lo = SORTED_UPPER(m->v, m->n, start, addr), k;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->v[mid].start <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	for (k = 0; k < 4 && lo > k; k++) {
 		const struct perfmap_entry *e = &m->v[lo - 1 - k];
 

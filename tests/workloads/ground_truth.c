@@ -18,7 +18,7 @@
 uint64_t gt_lib_leaf(uint64_t n, uint64_t x);
 
 #define DEPTH 48
-#define NELEM 4096
+#define NELEM 512
 
 static volatile uint64_t sink;
 static uint64_t steps_compare_each;

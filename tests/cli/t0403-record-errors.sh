@@ -1,0 +1,26 @@
+# t0403: `ember record` usage and failure exits: 2 for bad usage, 3 for a
+# missing command or pid, 4 without permission (with the fix in the message).
+. "$(dirname "$0")/lib.sh"
+expect_status 2 "$EMBER" record
+expect_match "$T/err" "give exactly one of"
+expect_status 2 "$EMBER" record -a -p 1
+expect_status 2 "$EMBER" record --stack-size 100K -- true
+expect_match "$T/err" "stack-size"
+expect_status 2 "$EMBER" record -p 12x
+expect_status 2 "$EMBER" record -o out.svgz -- true
+expect_status 0 "$EMBER" record --help
+expect_match "$T/out" "^usage: ember record"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	expect_status 4 setpriv --reuid=65534 --regid=65534 --clear-groups "$EMBER" record -o "$T/x.folded" -a
+	expect_match "$T/err" "perf_event_paranoid"
+fi
+"$EMBER" record -q -o probe.folded -- true 2>probe.err
+[ $? = 4 ] && skip "perf_event_open not permitted here: $(head -1 probe.err)"
+expect_status 3 "$EMBER" record -o x.folded -- /nonexistent/command
+expect_match "$T/err" "cannot run '/nonexistent/command'"
+expect_status 3 "$EMBER" record -o x.folded -p 999999999
+[ ! -e x.folded ] || fail "output written after a failure"
+# the command's own failure does not fail the recording
+expect_status 0 "$EMBER" record -o f.folded -- sh -c 'exit 3'
+expect_match "$T/err" "exited with status 3"
+exit 0

@@ -1,0 +1,206 @@
+/*
+ * test_record.c - the recorder's pure parts: decoding PERF_RECORD_* records
+ * (samples with callchain, registers and stack; MMAP2 with a build-id; COMM;
+ * the sample_id_all trailer; truncated records rejected) and the ring
+ * consumer handing out records that wrap around the end of the buffer.
+ */
+#include "../lib/test.h"
+#include "record/events.h"
+#include "record/ring.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct rec {
+	u8 b[4096];
+	size_t n;
+};
+
+static void put(struct rec *r, const void *p, size_t n)
+{
+	memcpy(r->b + r->n, p, n);
+	r->n += n;
+}
+
+static void put64(struct rec *r, u64 v)
+{
+	put(r, &v, 8);
+}
+
+static void put32x2(struct rec *r, u32 a, u32 b)
+{
+	put64(r, (u64)b << 32 | a);
+}
+
+static const struct perf_event_header *finish(struct rec *r, u32 type, uint16_t misc)
+{
+	struct perf_event_header h = { type, misc, (uint16_t)r->n };
+
+	memcpy(r->b, &h, sizeof(h));
+	return (const void *)r->b;
+}
+
+static void sample_record(struct rec *r, u64 stack_bytes)
+{
+	u8 stack[64];
+	int i;
+
+	r->n = sizeof(struct perf_event_header);
+	put64(r, 0x401000);		/* ip */
+	put32x2(r, 100, 101);		/* pid, tid */
+	put64(r, 123456789);		/* time */
+	put32x2(r, 1, 0);		/* cpu, res */
+	put64(r, 10101);		/* period */
+	put64(r, 3);			/* callchain */
+	put64(r, PERF_CONTEXT_KERNEL);
+	put64(r, 0xffffffff81000100);
+	put64(r, 0xffffffff81000200);
+	put64(r, PERF_SAMPLE_REGS_ABI_64);
+	for (i = 0; i < PERF_EVENT_NREGS; i++)
+		put64(r, 1000 + i);
+	put64(r, stack_bytes);
+	for (i = 0; i < 64; i++)
+		stack[i] = (u8)i;
+	put(r, stack, stack_bytes);
+	put64(r, stack_bytes / 2);	/* dyn_size */
+}
+
+TEST(test_record__decodes_a_sample)
+{
+	struct rec r;
+	const struct perf_event_header *h;
+	struct event ev;
+
+	sample_record(&r, 64);
+	h = finish(&r, PERF_RECORD_SAMPLE, PERF_RECORD_MISC_USER);
+	ASSERT(event__decode(h, &ev) == 0);
+	ASSERT_EQ_U64(ev.kind, EVENT_KIND__SAMPLE);
+	ASSERT_EQ_U64(ev.pid, 100);
+	ASSERT_EQ_U64(ev.tid, 101);
+	ASSERT_EQ_U64(ev.time, 123456789);
+	ASSERT_EQ_U64(event__time(h), 123456789);
+	ASSERT_EQ_U64(ev.sample.cpu, 1);
+	ASSERT_EQ_U64(ev.sample.period, 10101);
+	ASSERT_EQ_U64(ev.sample.nr, 3);
+	ASSERT_EQ_U64(ev.sample.regs[7], 1007);	/* SP */
+	ASSERT_EQ_U64(ev.sample.regs[8], 1008);	/* IP */
+	ASSERT_EQ_U64(ev.sample.regs[16], 1016);	/* R15 */
+	ASSERT_EQ_U64(ev.sample.stack_size, 64);
+	ASSERT_EQ_U64(ev.sample.dyn_size, 32);
+	ASSERT_EQ_U64(ev.sample.stack[63], 63);
+}
+
+TEST(test_record__rejects_truncated_records)
+{
+	struct rec r;
+	struct event ev;
+	size_t full;
+
+	sample_record(&r, 64);
+	full = r.n;
+	for (r.n = sizeof(struct perf_event_header); r.n < full; r.n += 8)
+		ASSERT(event__decode(finish(&r, PERF_RECORD_SAMPLE, 0), &ev) == -EM_E_BAD_INPUT);
+	r.n = full;
+	ASSERT(event__decode(finish(&r, PERF_RECORD_SAMPLE, 0), &ev) == 0);
+}
+
+TEST(test_record__decodes_mmap2_with_build_id_and_comm)
+{
+	struct rec r;
+	struct event ev;
+	u8 ids[24] = { 20, 0, 0, 0 };
+	char name[16] = "/usr/lib/x.so";
+	int i;
+
+	for (i = 0; i < 20; i++)
+		ids[4 + i] = (u8)(0xa0 + i);
+	r.n = sizeof(struct perf_event_header);
+	put32x2(&r, 7, 8);
+	put64(&r, 0x7f0000000000);
+	put64(&r, 0x3000);
+	put64(&r, 0x1000);
+	put(&r, ids, 24);
+	put32x2(&r, 5, 2);		/* prot r-x, flags */
+	put(&r, name, sizeof(name));
+	put32x2(&r, 7, 8);		/* sample_id: pid, tid */
+	put64(&r, 55);			/* time */
+	put32x2(&r, 0, 0);		/* cpu */
+	ASSERT(event__decode(finish(&r, PERF_RECORD_MMAP2, PERF_RECORD_MISC_MMAP_BUILD_ID), &ev) == 0);
+	ASSERT_EQ_U64(ev.kind, EVENT_KIND__MMAP);
+	ASSERT_EQ_U64(ev.pid, 7);
+	ASSERT_EQ_U64(ev.time, 55);
+	ASSERT_EQ_U64(ev.mmap.start, 0x7f0000000000);
+	ASSERT_EQ_U64(ev.mmap.pgoff, 0x1000);
+	ASSERT_EQ_U64(ev.mmap.build_id_size, 20);
+	ASSERT_EQ_U64(ev.mmap.build_id[19], 0xa0 + 19);
+	ASSERT_STREQ(ev.mmap.filename, "/usr/lib/x.so");
+	/* a filename without its NUL is rejected */
+	memset(r.b + r.n - 24 - 16, 'x', 16);
+	ASSERT(event__decode(finish(&r, PERF_RECORD_MMAP2, 0), &ev) == -EM_E_BAD_INPUT);
+
+	r.n = sizeof(struct perf_event_header);
+	put32x2(&r, 9, 10);
+	put(&r, "python3\0", 8);
+	put32x2(&r, 9, 10);
+	put64(&r, 77);
+	put32x2(&r, 1, 0);
+	ASSERT(event__decode(finish(&r, PERF_RECORD_COMM, PERF_RECORD_MISC_COMM_EXEC), &ev) == 0);
+	ASSERT_EQ_U64(ev.kind, EVENT_KIND__COMM);
+	ASSERT(ev.comm.exec);
+	ASSERT_STREQ(ev.comm.comm, "python3");
+	ASSERT_EQ_U64(ev.time, 77);
+}
+
+struct collected {
+	u64 seen[16];
+	int n;
+};
+
+static int collect(void *ctx, const struct perf_event_header *h)
+{
+	struct collected *c = ctx;
+	u64 v;
+
+	memcpy(&v, h + 1, 8);
+	c->seen[c->n++] = v;
+	return 0;
+}
+
+TEST(test_record__ring_reassembles_wrapped_records)
+{
+	struct perf_event_mmap_page *meta = calloc(1, sizeof(*meta));
+	u8 data[128];
+	struct ring r = { 0 };
+	struct collected c = { { 0 }, 0 };
+	u64 head = 112, k;
+	int i;
+
+	/* three 24-byte records starting at offset 112: the first wraps at 128 */
+	r.meta = meta;
+	r.data = data;
+	r.size = sizeof(data);
+	meta->data_tail = 112;
+	for (i = 0; i < 3; i++) {
+		struct perf_event_header h = { PERF_RECORD_LOST, 0, 24 };
+		u8 rec[24];
+
+		memcpy(rec, &h, 8);
+		k = 0x1111111111111111ull * (i + 1);
+		memcpy(rec + 8, &k, 8);
+		memset(rec + 16, 0, 8);
+		for (k = 0; k < 24; k++)
+			data[(head + k) % 128] = rec[k];
+		head += 24;
+	}
+	meta->data_head = head;
+	ASSERT(ring__pending(&r) == 72);
+	ASSERT(ring__read(&r, collect, &c) == 0);
+	ASSERT_EQ_U64(c.n, 3);
+	ASSERT_EQ_U64(c.seen[0], 0x1111111111111111ull);
+	ASSERT_EQ_U64(c.seen[1], 0x2222222222222222ull);
+	ASSERT_EQ_U64(c.seen[2], 0x3333333333333333ull);
+	ASSERT_EQ_U64(meta->data_tail, head);
+	ASSERT(ring__pending(&r) == 0);
+	free(r.scratch);
+	free(meta);
+}

@@ -1,0 +1,84 @@
+/*
+ * test_symbols.c - the ELF symbolizer on checked-in fixtures
+ * (tests/fixtures/record, rebuilt by make-fixtures.sh): .symtab lookups that
+ * never fall back to the nearest preceding symbol, the separate debug file
+ * found through .gnu_debuglink, build-ids, file offset → ELF address, and
+ * C++/Rust demangling.
+ */
+#include "../lib/test.h"
+#include "symbols/demangle.h"
+#include "symbols/elf_object.h"
+
+#include <stdlib.h>
+
+#define FIX "tests/fixtures/record/"
+
+static const char *name_at(struct elf_object *o, u64 vaddr)
+{
+	const struct elf_symbol *s = elf_object__lookup(o, vaddr);
+
+	return s ? o->names + s->name : "(none)";
+}
+
+TEST(test_symbols__symtab_lookup_covers_only_the_symbol)
+{
+	struct elf_object *o;
+	u64 v;
+
+	ASSERT(elf_object__open(FIX "symbols", NULL, &o) == 0);
+	ASSERT_EQ_U64(o->build_id_len, 20);
+	ASSERT_STREQ(name_at(o, 0x1140), "fixture_alpha");
+	ASSERT_STREQ(name_at(o, 0x1144), "fixture_alpha");
+	ASSERT_STREQ(name_at(o, 0x1145), "(none)");	/* padding after alpha: not alpha */
+	ASSERT_STREQ(name_at(o, 0x1158), "fixture_beta");
+	ASSERT_STREQ(name_at(o, 0x1159), "(none)");
+	/* .text is in the second PT_LOAD: file offset 0x1140 is ELF address 0x1140 */
+	ASSERT(elf_object__file_to_vaddr(o, 0x1140, &v));
+	ASSERT_EQ_U64(v, 0x1140);
+	ASSERT(!elf_object__file_to_vaddr(o, 1u << 30, &v));
+	ASSERT(elf_object__cfi(o) != NULL);
+	elf_object__free(o);
+}
+
+TEST(test_symbols__stripped_file_uses_its_debuglink)
+{
+	struct elf_object *o, *full;
+
+	ASSERT(elf_object__open(FIX "stripped", NULL, &o) == 0);
+	ASSERT(elf_object__open(FIX "symbols", NULL, &full) == 0);
+	ASSERT(o->build_id_len == full->build_id_len && !memcmp(o->build_id, full->build_id, 20));
+	ASSERT_STREQ(name_at(o, 0x1150), "fixture_beta");
+	ASSERT(o->dbg_elf != NULL);
+	ASSERT(elf_object__cfi(o) != NULL);	/* .eh_frame survives stripping */
+	elf_object__free(o);
+	elf_object__free(full);
+}
+
+TEST(test_symbols__missing_and_non_elf_files_fail)
+{
+	struct elf_object *o = (void *)1;
+
+	ASSERT(elf_object__open(FIX "no-such-file", NULL, &o) < 0);
+	ASSERT(o == NULL);
+	ASSERT(elf_object__open(FIX "symbols.c", NULL, &o) == -EM_E_BAD_INPUT);
+}
+
+TEST(test_symbols__demangles_cpp_and_rust)
+{
+	char *d;
+
+	d = demangle("_ZN3foo3barEv");
+	ASSERT(d != NULL);
+	ASSERT_STREQ(d, "foo::bar()");
+	free(d);
+	d = demangle("_ZN4core3fmt5write17h0123456789abcdefE");
+	ASSERT(d != NULL);
+	ASSERT_STREQ(d, "core::fmt::write");
+	free(d);
+	d = demangle("_ZN49_$LT$alloc..vec..Vec$LT$T$GT$$u20$as$u20$Drop$GT$4drop17h00112233445566aaE");
+	ASSERT(d != NULL);
+	ASSERT_STREQ(d, "<alloc::vec::Vec<T> as Drop>::drop");
+	free(d);
+	ASSERT(demangle("main") == NULL);
+	ASSERT(demangle("_Znot valid") == NULL);
+}
