@@ -1,8 +1,8 @@
 /*
  * cmd_record.c - `ember record`: sample a command, processes (-p) or every
- * CPU (-a) and write folded stacks (the flame graph once src/render offers a
- * profile → SVG call). Recording lives in src/record; this file turns argv
- * into options, handles Ctrl-C/SIGTERM and the live status, and reports.
+ * CPU (-a) and write a flame graph (.svg, through src/render) or folded
+ * stacks (.folded). Recording lives in src/record; this file turns argv into
+ * options, handles Ctrl-C/SIGTERM and the live status, and reports.
  */
 #include "cli/cmd.h"
 #include "cli/opt.h"
@@ -10,6 +10,9 @@
 #include "formats/folded.h"
 #include "record/perf_event.h"
 #include "record/session.h"
+#include "render/color.h"
+#include "render/layout.h"
+#include "render/svg.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -36,14 +39,16 @@ static const struct opt_usage record_usage = {
 		"Sample a command, running processes (every thread) or the whole machine with the\n"
 		"cpu-clock software event, unwind each sample's user stack from a copy of its\n"
 		"registers and stack with the binaries' DWARF CFI (no frame pointers needed), add\n"
-		"the kernel's call chain, and write folded stacks (\"comm;outer;...;leaf count\").\n"
+		"the kernel's call chain, and write a flame graph (-o NAME.svg, the default:\n"
+		"CMD.svg) or folded stacks (-o NAME.folded: \"comm;outer;...;leaf count\").\n"
 		"Ctrl-C or SIGTERM stops the recording and still writes the output. Needs root,\n"
 		"CAP_PERFMON or a low kernel.perf_event_paranoid.",
 	.footer =
 		"examples:\n"
+		"  ember record -- ./app --flag                 (writes app.svg)\n"
 		"  ember record -o app.folded -- ./app --flag\n"
 		"  ember record -F 999 --duration 10 -p 1234 -o db.folded\n"
-		"  ember record -a --pid --duration 5 -o system.folded\n",
+		"  ember record -a --pid --duration 5 -o system.svg\n",
 };
 
 struct status_ctx {
@@ -142,6 +147,53 @@ static void print_summary(const struct record_result *r, const char *out_name)
 			(unsigned long long)st->end_depth);
 }
 
+/* The SVG's subtitle: what was recorded. */
+static void describe_target(char *out, size_t n, const struct record_opts *o)
+{
+	size_t len;
+	int i;
+
+	if (o->system_wide) {
+		snprintf(out, n, "ember record -a");
+		return;
+	}
+	if (o->npids) {
+		len = (size_t)snprintf(out, n, "ember record -p %d", o->pids[0]);
+		for (i = 1; i < (int)o->npids && len < n; i++)
+			len += (size_t)snprintf(out + len, n - len, ",%d", o->pids[i]);
+		return;
+	}
+	len = (size_t)snprintf(out, n, "ember record --");
+	for (i = 0; o->argv[i] && len < n; i++)
+		len += (size_t)snprintf(out + len, n - len, " %s", o->argv[i]);
+}
+
+/* A flamegraph.pl-style SVG of @p (src/render's layout, hot palette, SVG writer). */
+static int write_svg(FILE *out, const struct profile *p, const char *subtitle, struct em_diag *diag)
+{
+	struct flame_layout_opts lo = { 0 };
+	struct flame_svg_opts so;
+	struct flame_color color;
+	struct flame_layout l;
+	int err;
+
+	lo.minwidth = 0.1;
+	lo.image_width = 1200;
+	flame_svg_opts__init(&so);
+	so.title = "CPU Flame Graph";
+	so.subtitle = subtitle;
+	flame_color__init(&color, FLAME_PALETTE__HOT, false, false, 0);
+	err = flame_layout__build(&l, p, NULL, &lo, diag);
+	if (!err) {
+		err = flame_svg__write(out, &l, &color, &so);
+		flame_layout__release(&l);
+	} else if (err == -EM_E_EMPTY_INPUT) {
+		err = flame_svg__write_error(out, &so, "ERROR: no samples were recorded");
+	}
+	flame_color__release(&color);
+	return err;
+}
+
 int cmd_record(int argc, const char **argv)
 {
 	const char *output = NULL, *pid_list = NULL, *stack_arg = NULL;
@@ -154,7 +206,7 @@ int cmd_record(int argc, const char **argv)
 	int pids[MAX_PIDS];
 	const struct opt options[] = {
 		{ "freq", 'F', OPT_UINT, &o.freq, "HZ", "samples per second per CPU (default 99)" },
-		{ "output", 'o', OPT_STRING, &output, "FILE", "write to FILE; .folded: folded stacks (default: CMD.folded)" },
+		{ "output", 'o', OPT_STRING, &output, "FILE", "FILE.svg: flame graph (default CMD.svg), FILE.folded: folded stacks" },
 		{ "duration", 0, OPT_DOUBLE, &o.duration, "SEC", "stop after SEC seconds (the command is then terminated)" },
 		{ "pids", 'p', OPT_STRING, &pid_list, "PID,...", "record these running processes, every thread" },
 		{ "all-cpus", 'a', OPT_FLAG, &o.system_wide, NULL, "record every process on every CPU" },
@@ -164,9 +216,10 @@ int cmd_record(int argc, const char **argv)
 		{ "quiet", 'q', OPT_FLAG, &quiet, NULL, "no status line and no summary" },
 		{ NULL, 0, OPT_END, NULL, NULL, NULL },
 	};
-	char default_out[256];
+	char default_out[256], title[256];
 	FILE *out;
 	int nargs, npids = 0, code, err;
+	bool svg;
 
 	nargs = opt_parse(argc, argv, options, &record_usage);
 	if (nargs < 0)
@@ -200,11 +253,12 @@ int cmd_record(int argc, const char **argv)
 		const char *base = nargs ? strrchr(argv[1], '/') : NULL;
 
 		base = base ? base + 1 : nargs ? argv[1] : o.system_wide ? "system" : "record";
-		snprintf(default_out, sizeof(default_out), "%s.folded", base);
+		snprintf(default_out, sizeof(default_out), "%s.svg", base);
 		output = default_out;
 	}
-	if (strcmp(output, "-") && !has_suffix(output, ".folded") && !has_suffix(output, ".txt")) {
-		report_error("cannot write '%s': only .folded output is supported so far", output);
+	svg = has_suffix(output, ".svg");
+	if (strcmp(output, "-") && !svg && !has_suffix(output, ".folded") && !has_suffix(output, ".txt")) {
+		report_error("cannot write '%s': the output name must end in .svg or .folded", output);
 		return EXIT_USAGE;
 	}
 	o.argv = nargs ? argv + 1 : NULL;
@@ -234,10 +288,15 @@ int cmd_record(int argc, const char **argv)
 		code = EXIT_FAILURE_RUNTIME;
 		goto out;
 	}
-	err = folded_write(out, res.profile);
+	if (svg) {
+		describe_target(title, sizeof(title), &o);
+		err = write_svg(out, res.profile, title, &diag);
+	} else {
+		err = folded_write(out, res.profile);
+	}
 	code = output_close(out, output);
 	if (err && !code)
-		code = report_exit(err, NULL);
+		code = report_exit(err, &diag);
 	if (!code && !quiet)
 		print_summary(&res, strcmp(output, "-") ? output : "stdout");
 	if (!quiet && res.child_status > 0 && WIFEXITED(res.child_status) && WEXITSTATUS(res.child_status))

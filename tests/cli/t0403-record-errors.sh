@@ -1,5 +1,6 @@
 # t0403: `ember record` usage and failure exits: 2 for bad usage, 3 for a
-# missing command or pid, 4 without permission (with the fix in the message).
+# missing command or pid, 4 without permission (with the fix in the message);
+# a failing command still gives its flame graph (CMD.svg by default).
 . "$(dirname "$0")/lib.sh"
 expect_status 2 "$EMBER" record
 expect_match "$T/err" "give exactly one of"
@@ -20,7 +21,11 @@ expect_status 3 "$EMBER" record -o x.folded -- /nonexistent/command
 expect_match "$T/err" "cannot run '/nonexistent/command'"
 expect_status 3 "$EMBER" record -o x.folded -p 999999999
 [ ! -e x.folded ] || fail "output written after a failure"
-# the command's own failure does not fail the recording
-expect_status 0 "$EMBER" record -o f.folded -- sh -c 'exit 3'
+# the command's own failure does not fail the recording; the default output
+# is a flame graph named after the command
+expect_status 0 "$EMBER" record -F 999 -- sh -c 'i=0; while [ $i -lt 30000 ]; do i=$((i + 1)); done; exit 3'
 expect_match "$T/err" "exited with status 3"
+expect_match "$T/err" "wrote sh.svg"
+expect_match sh.svg '^<svg '
+expect_match sh.svg 'ember record -- sh -c i=0;'
 exit 0
