@@ -222,14 +222,96 @@ static unsigned pick_worker(struct driver *d, struct reader_state *rs)
 static void read_mapped(struct driver *d, struct reader_state *rs, const char *data, size_t size,
 			unsigned stream);
 
+/*
+ * Read up to @n more bytes of @in after the chunk's bytes at @at (growing
+ * the buffer as needed). Returns bytes read, 0 at the end, or < 0.
+ */
+static ssize_t read_into(struct instream *in, struct chunk *c, size_t at, size_t n,
+			 struct reader_state *rs, struct em_diag *diag)
+{
+	ssize_t r;
+
+	XGROW(c->buf, c->cap, at + n);
+	r = instream__read(in, c->buf + at, n, diag);
+	if (r > 0)
+		rs->bytes += r;
+	return r;
+}
+
+/* Keep buf[from .. len) for the next chunk. */
+static void carry_over(struct reader_state *rs, const char *buf, size_t from, size_t len)
+{
+	XGROW(rs->carry, rs->carry_cap, len - from);
+	if (len > from)
+		memcpy(rs->carry, buf + from, len - from);
+	rs->carry_len = len - from;
+}
+
+/*
+ * Fill @c with at least CHUNK_TARGET bytes and cut it after the last blank
+ * line (*@clean), else at a line end once CHUNK_MAX bytes hold no blank
+ * line. Returns the cut (0: one line longer than CHUNK_MAX), or < 0.
+ */
+static ssize_t fill_and_cut(struct instream *in, struct chunk *c, struct reader_state *rs,
+			    bool *eof, bool *clean, struct em_diag *diag)
+{
+	size_t target = CHUNK_TARGET, cut;
+
+	*clean = false;
+	for (;;) {
+		while (!*eof && c->len < target) {
+			ssize_t r = read_into(in, c, c->len, target - c->len, rs, diag);
+
+			if (r < 0)
+				return r;
+			*eof = r == 0;
+			c->len += r;
+		}
+		if (*eof) {
+			*clean = c->len >= 2 && c->buf[c->len - 1] == '\n' && c->buf[c->len - 2] == '\n';
+			return c->len;
+		}
+		cut = last_blank_line_end(c->buf, c->len);
+		if (cut) {
+			*clean = true;
+			return cut;
+		}
+		if (c->len >= CHUNK_MAX) {
+			const char *nl = memrchr(c->buf, '\n', c->len);
+
+			return nl ? nl - c->buf + 1 : 0;
+		}
+		target += CHUNK_TARGET;	/* no sample boundary yet: read more */
+	}
+}
+
+/* Skip the rest of an over-long line; what follows it is carried over. */
+static int skip_long_line(struct instream *in, struct chunk *c, struct reader_state *rs,
+			  bool *eof, struct em_diag *diag)
+{
+	for (;;) {
+		ssize_t r = read_into(in, c, 0, CHUNK_TARGET, rs, diag);
+		const char *nl;
+
+		if (r <= 0) {
+			*eof = r == 0;
+			return (int)r;
+		}
+		nl = memchr(c->buf, '\n', r);
+		if (nl) {
+			carry_over(rs, c->buf, nl - c->buf + 1, r);
+			return 0;
+		}
+	}
+}
+
 /* Read one stream into chunks. Returns 0 or a negative error (@diag set). */
 static int read_stream(struct driver *d, struct reader_state *rs, struct instream *in,
 		       unsigned stream, struct em_diag *diag)
 {
-	bool eof = false;
-
 	const char *mapped;
 	size_t mapped_len;
+	bool eof = false;
 
 	rs->carry_len = 0;
 	if (instream__map(in, &mapped, &mapped_len) == 0) {
@@ -238,97 +320,26 @@ static int read_stream(struct driver *d, struct reader_state *rs, struct instrea
 	}
 	while (!eof || rs->carry_len) {
 		struct chunk *c = get_free_chunk(d);
-		size_t cut = 0;
-		bool clean = false;
+		bool clean;
+		ssize_t cut;
 
 		XGROW(c->buf, c->cap, CHUNK_TARGET + rs->carry_len);
 		if (rs->carry_len)
 			memcpy(c->buf, rs->carry, rs->carry_len);
 		c->len = rs->carry_len;
 		rs->carry_len = 0;
-		for (;;) {
-			while (!eof && c->len < CHUNK_TARGET) {
-				ssize_t r;
-
-				if (c->cap - c->len < (1u << 16))
-					XGROW(c->buf, c->cap, c->len + (1u << 20));
-				r = instream__read(in, c->buf + c->len, c->cap - c->len, diag);
-				if (r < 0) {
-					put_free_chunk(d, c);
-					return (int)r;
-				}
-				if (r == 0)
-					eof = true;
-				c->len += r;
-				rs->bytes += r;
-			}
-			if (eof) {
-				cut = c->len;
-				clean = c->len >= 2 && c->buf[c->len - 1] == '\n' &&
-					c->buf[c->len - 2] == '\n';
-				break;
-			}
-			cut = last_blank_line_end(c->buf, c->len);
-			if (cut) {
-				clean = true;
-				break;
-			}
-			if (c->len >= CHUNK_MAX) {
-				const char *nl = memrchr(c->buf, '\n', c->len);
-
-				cut = nl ? (size_t)(nl - c->buf) + 1 : 0;
-				break;
-			}
-			/* no sample boundary yet: read more into a bigger chunk */
-			XGROW(c->buf, c->cap, c->len + CHUNK_TARGET);
-			{
-				ssize_t r = instream__read(in, c->buf + c->len, c->cap - c->len, diag);
-
-				if (r < 0) {
-					put_free_chunk(d, c);
-					return (int)r;
-				}
-				if (r == 0)
-					eof = true;
-				c->len += r;
-				rs->bytes += r;
-			}
-		}
+		cut = fill_and_cut(in, c, rs, &eof, &clean, diag);
 		if (cut == 0 && !eof) {
-			/* one line longer than CHUNK_MAX: skip to its end */
-			const char *nl = NULL;
-
-			while (!nl) {
-				ssize_t r = instream__read(in, c->buf, c->cap, diag);
-
-				if (r < 0) {
-					put_free_chunk(d, c);
-					return (int)r;
-				}
-				if (r == 0) {
-					eof = true;
-					break;
-				}
-				rs->bytes += r;
-				nl = memchr(c->buf, '\n', r);
-				if (nl) {
-					size_t rest = r - (nl - c->buf) - 1;
-
-					XGROW(rs->carry, rs->carry_cap, rest);
-					memcpy(rs->carry, nl + 1, rest);
-					rs->carry_len = rest;
-				}
-			}
+			cut = skip_long_line(in, c, rs, &eof, diag);
 			c->len = 0;
 			c->too_long = true;
-			cut = 0;
-		} else {
-			size_t rest = c->len - cut;
-
-			XGROW(rs->carry, rs->carry_cap, rest);
-			memcpy(rs->carry, c->buf + cut, rest);
-			rs->carry_len = rest;
+		} else if (cut >= 0) {
+			carry_over(rs, c->buf, cut, c->len);
 			c->len = cut;
+		}
+		if (cut < 0) {
+			put_free_chunk(d, c);
+			return (int)cut;
 		}
 		c->data = c->buf;
 		c->seq = rs->seq++;

@@ -30,6 +30,11 @@ expect_match "$T/err" "'cut.gz': truncated gzip stream"
 expect_status 0 timeout 30 "$EMBER" collapse longline.txt
 expect_match "$T/out" '^app;f 2$'
 expect_match "$T/err" "longline.txt':4: unrecognized line"
+# a line over the 64 MiB cap, streamed (a pipe cannot be mapped): skipped with a warning
+{ printf '%s\n' "$sample"; head -c 70000000 /dev/zero | tr '\0' 'y'; printf '\n\n%s\n' "$sample"; } |
+	"$EMBER" collapse >"$T/out" 2>"$T/err" || fail "over-long line: exit $?"
+expect_match "$T/out" '^app;f 2$'
+expect_match "$T/err" "'-':4: line too long, skipped"
 # invalid UTF-8 passes through byte for byte
 printf 'app 1/1 1.0: 1 cpu-clock:\n\t1 f\xff\xfe (/x)\n\n' >utf.txt
 expect_status 0 "$EMBER" collapse utf.txt
