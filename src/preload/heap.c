@@ -248,24 +248,33 @@ static inline void note_alloc(void *p, size_t n)
 	t->in_hook--;
 }
 
+/*
+ * A free inside ember's own code (in_hook) is never of a sampled block; one
+ * from a signal handler that interrupted ember on this thread must not take
+ * a lock the thread may hold: it is skipped, and the stale entry is dropped
+ * when the address is sampled again.
+ */
 static inline void note_free(void *p)
 {
+	struct preload_thread *t = &preload_self;
 	struct live dead;
 	struct shard *s;
 	bool found;
 
-	if (likely(!atomic_load_explicit(&live_count, memory_order_relaxed)) || !p)
+	if (likely(!atomic_load_explicit(&live_count, memory_order_relaxed)) || !p || t->in_hook)
 		return;
+	t->in_hook++;
 	s = shard_of((u64)p);
 	spin_lock(&s->lock);
 	found = shard_remove(s, (u64)p, &dead);
 	spin_unlock(&s->lock);
-	if (!found)
-		return;
-	spin_lock(&map_lock);
-	stackmap__vals(&heap_map, dead.stack)[2]++;
-	stackmap__vals(&heap_map, dead.stack)[3] += dead.size;
-	spin_unlock(&map_lock);
+	if (found) {
+		spin_lock(&map_lock);
+		stackmap__vals(&heap_map, dead.stack)[2]++;
+		stackmap__vals(&heap_map, dead.stack)[3] += dead.size;
+		spin_unlock(&map_lock);
+	}
+	t->in_hook--;
 }
 
 long heap__set_rate(long rate)
