@@ -16,6 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* one thread writes each file: skip stdio's per-call locking */
+#define fputs fputs_unlocked
+#define fputc fputc_unlocked
+#define fwrite fwrite_unlocked
+
 #define XPAD 10
 #define FRAMEPAD 1
 
@@ -39,10 +44,72 @@ static void esc(FILE *f, const char *s)
 	xml__write_escaped(f, s, strlen(s));
 }
 
-/* Perl's default number formatting. */
+/*
+ * Number formatting is most of the writer's time, so the common cases are
+ * done with integers. fixed() gives printf's "%.Nf" (N = 1 or 2): exact
+ * unless the value is within 1e-6 of a rounding tie, where printf itself
+ * decides; num() gives Perl's default "%.15g" for whole numbers directly.
+ */
+static char *utoa_rev(char *end, unsigned long long v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+static void fixed(FILE *f, double v, int decimals)
+{
+	double scale = decimals == 1 ? 10 : 100, t = v * scale, fl, frac;
+	char buf[64], *p = buf + sizeof(buf);
+	unsigned long long u;
+	int k;
+
+	if (!(v >= 0 && v < 1e15)) {
+		fprintf(f, "%.*f", decimals, v);
+		return;
+	}
+	fl = (double)(unsigned long long)t;
+	frac = t - fl;
+	if (frac > 0.5 - 1e-6 && frac < 0.5 + 1e-6) {
+		fprintf(f, "%.*f", decimals, v);
+		return;
+	}
+	u = (unsigned long long)fl + (frac > 0.5);
+	for (k = 0; k < decimals; k++) {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	}
+	*--p = '.';
+	p = utoa_rev(p, u);
+	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), f);
+}
+
+/* Perl's default number formatting ("%.15g"). */
 static void num(FILE *f, double v)
 {
+	if (v >= 0 && v < 1e15 && v == (double)(unsigned long long)v) {
+		char buf[32], *p = utoa_rev(buf + sizeof(buf), (unsigned long long)v);
+
+		fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), f);
+		return;
+	}
 	fprintf(f, "%.15g", v);
+}
+
+/* x in tenths of a pixel, as "%.1f" prints it */
+static void tenths(FILE *f, long long t)
+{
+	char buf[32], *p = buf + sizeof(buf);
+	unsigned long long u = (unsigned long long)(t < 0 ? -t : t);
+
+	*--p = (char)('0' + u % 10);
+	*--p = '.';
+	p = utoa_rev(p, u / 10);
+	if (t < 0)
+		*--p = '-';
+	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), f);
 }
 
 /* Only characters an encoding name can have, so the declaration stays well-formed. */
@@ -93,7 +160,9 @@ static void text(FILE *f, const char *id, double x, double y, const char *extra,
 	fputs("<text ", f);
 	if (id)
 		fprintf(f, "id=\"%s\"", id);
-	fprintf(f, " x=\"%.2f\" y=\"", x);
+	fputs(" x=\"", f);
+	fixed(f, x, 2);
+	fputs("\" y=\"", f);
 	num(f, y);
 	fprintf(f, "\" %s>", extra ? extra : "");
 	esc(f, s);
@@ -149,12 +218,16 @@ static void write_script(FILE *f, const struct flame_svg_opts *o, const struct f
 	fputs("]]>\n</script>\n", f);
 }
 
-static double round1(double v)
+/* printf's "%.1f" of @v, in tenths */
+static long long round_tenths(double v)
 {
+	double t = v * 10, fl = (double)(long long)t, frac = t - fl;
 	char b[64];
 
+	if (v >= 0 && v < 1e15 && !(frac > 0.5 - 1e-6 && frac < 0.5 + 1e-6))
+		return (long long)fl + (frac > 0.5);
 	snprintf(b, sizeof(b), "%.1f", v);
-	return strtod(b, NULL);
+	return (long long)(strtod(b, NULL) * 10 + (v < 0 ? -0.5 : 0.5));
 }
 
 #define NA(field) (na ? na->field : NULL)
@@ -176,7 +249,7 @@ static void write_frame(struct frame_ctx *c, const struct flame_frame *fr)
 	size_t len, base_len;
 	const char *name = strtab__get(&c->l->p->strings, fr->name, &len);
 	double x1 = XPAD + (double)fr->start * c->wpt, x2 = XPAD + (double)fr->end * c->wpt, y1, y2;
-	double rx1 = round1(x1), rx2 = round1(x2);
+	long long rx1 = round_tenths(x1), rx2 = round_tenths(x2);
 	char samples[64], samples_txt[96], color[FLAME_COLOR_LEN];
 	const struct flame_attrs *na = NULL;
 	bool root = fr->depth == 0 && len == 0;
@@ -195,7 +268,14 @@ static void write_frame(struct frame_ctx *c, const struct flame_frame *fr)
 		y1 = c->ypad1 + (double)fr->depth * o->frameheight;
 		y2 = c->ypad1 + (fr->depth + 1.0) * o->frameheight - FRAMEPAD;
 	}
-	snprintf(samples, sizeof(samples), "%.0f", (double)(fr->end - fr->start) * o->factor);
+	if (o->factor == 1 && fr->end - fr->start < (1ULL << 53)) {
+		char *p = utoa_rev(samples + sizeof(samples) - 1, fr->end - fr->start);
+
+		samples[sizeof(samples) - 1] = 0;
+		memmove(samples, p, (size_t)(samples + sizeof(samples) - p));
+	} else {
+		snprintf(samples, sizeof(samples), "%.0f", (double)(fr->end - fr->start) * o->factor);
+	}
 	flame_svg__commas(samples_txt, sizeof(samples_txt), samples);
 	/* the annotation chooses colours but is not shown */
 	base_len = len;
@@ -239,9 +319,13 @@ static void write_frame(struct frame_ctx *c, const struct flame_frame *fr)
 		double total = (double)c->l->timemax * o->factor;
 
 		xml__write_escaped(f, name, base_len);
-		fprintf(f, " (%s ", samples_txt);
+		fputs(" (", f);
+		fputs(samples_txt, f);
+		fputc(' ', f);
 		esc(f, o->countname);
-		fprintf(f, ", %.2f%%", 100 * strtod(samples, NULL) / total);
+		fputs(", ", f);
+		fixed(f, 100 * strtod(samples, NULL) / total, 2);
+		fputc('%', f);
 		if (fr->has_delta) {
 			double d = o->negate ? -(double)fr->delta : (double)fr->delta;
 
@@ -259,13 +343,22 @@ static void write_frame(struct frame_ctx *c, const struct flame_frame *fr)
 		flame_color__diff(fr->delta, c->l->maxdelta, o->negate, color);
 	else
 		flame_color__frame(c->color, name, len, color);
-	fprintf(f, "<rect x=\"%.1f\" y=\"", rx1);
+	fputs("<rect x=\"", f);
+	tenths(f, rx1);
+	fputs("\" y=\"", f);
 	num(f, y1);
-	fprintf(f, "\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" rx=\"2\" ry=\"2\" />\n",
-		rx2 - rx1, y2 - y1, color);
+	fputs("\" width=\"", f);
+	tenths(f, rx2 - rx1);
+	fputs("\" height=\"", f);
+	fixed(f, y2 - y1, 1);
+	fputs("\" fill=\"", f);
+	fputs(color, f);
+	fputs("\" rx=\"2\" ry=\"2\" />\n", f);
 
 	/* label: as many characters as fit, ".." when cut (flamegraph.pl's rule) */
-	fprintf(f, "<text  x=\"%.2f\" y=\"", x1 + 3);
+	fputs("<text  x=\"", f);
+	fixed(f, x1 + 3, 2);
+	fputs("\" y=\"", f);
 	num(f, 3 + (y1 + y2) / 2);
 	fputs("\" >", f);
 	chars = (long)((x2 - x1) / (o->fontsize * o->fontwidth));

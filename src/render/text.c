@@ -3,6 +3,11 @@
  */
 #include "render/text.h"
 
+/* one thread writes each file: skip stdio's per-call locking */
+#define fputs fputs_unlocked
+#define fputc fputc_unlocked
+#define fwrite fwrite_unlocked
+
 u32 utf8__next(const char *str, size_t len, size_t *i, bool *bad)
 {
 	const unsigned char *s = (const unsigned char *)str + *i;

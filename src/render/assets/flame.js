@@ -13,7 +13,7 @@
 "use strict";
 var E = {
 	n: 0, g: null, x: null, w: null, y: null, names: null, samples: null,
-	state: null, touched: [], zoomed: -1, term: null, ic: false, fills: null, total: 0,
+	state: null, touched: [], labels: [], zoomed: -1, term: null, ic: false, fills: null, total: 0,
 	details: null, matched: null, unzoom: null, searchbtn: null, icbtn: null,
 	searchcolor: "rgb(230,0,230)"
 };
@@ -79,6 +79,9 @@ function init(evt) {
 		if (e.keyCode === 114 || ((e.ctrlKey || e.metaKey) && e.keyCode === 70)) {
 			e.preventDefault();
 			search_prompt();
+		} else if (e.ctrlKey && e.keyCode === 73) {
+			e.preventDefault();
+			E.icbtn.dispatchEvent(new MouseEvent("click"));
 		} else if (e.keyCode === 27 && E.term !== null) {
 			reset_search();
 		}
@@ -131,22 +134,27 @@ function frame_name(i) {
 	return k >= 0 ? t.substring(0, k) : t;
 }
 
-function place(i, x, w) {
+/* Move frame i to x, width w; label undefined = fit the name to the new width. */
+function place(i, x, w, label) {
 	var g = E.g[i], r = g.getElementsByTagName("rect")[0], t = g.getElementsByTagName("text")[0];
 	r.setAttribute("x", x.toFixed(1));
 	r.setAttribute("width", w.toFixed(1));
 	if (t) {
 		t.setAttribute("x", (x + 3).toFixed(2));
-		t.textContent = fit_label(frame_name(i), w);
+		t.textContent = label !== undefined ? label : fit_label(frame_name(i), w);
 	}
 }
 
 function set_state(i, s) {
-	var g = E.g[i];
+	var g = E.g[i], t;
 	if (E.state[i] === s)
 		return;
-	if (E.state[i] === 0)
+	if (E.state[i] === 0) {
+		/* first change since the last reset: remember what ember drew */
 		E.touched.push(i);
+		t = g.getElementsByTagName("text")[0];
+		E.labels.push(t ? t.textContent : "");
+	}
 	g.classList.toggle("hide", s === 3);
 	g.classList.toggle("parent", s === 2);
 	E.state[i] = s;
@@ -158,6 +166,7 @@ function zoom(z) {
 	var i, x, w, above;
 
 	unzoom_frames();
+	load_names();
 	E.zoomed = z;
 	E.unzoom.classList.remove("hide");
 	for (i = 0; i < E.n; i++) {
@@ -190,12 +199,12 @@ function unzoom_frames() {
 	var k, i;
 	for (k = 0; k < E.touched.length; k++) {
 		i = E.touched[k];
-		if (E.state[i] !== 3)
-			place(i, E.x[i], E.w[i]);
+		place(i, E.x[i], E.w[i], E.labels[k]);
 		E.g[i].classList.remove("hide", "parent");
 		E.state[i] = 0;
 	}
 	E.touched = [];
+	E.labels = [];
 	E.zoomed = -1;
 }
 
