@@ -128,7 +128,7 @@ static bool has_suffix(const char *s, const char *suf)
 	return n >= m && !strcmp(s + n - m, suf);
 }
 
-static void print_summary(const struct record_result *r, const char *out_name)
+static void print_summary(const struct record_result *r, const char *out_name, bool verbose)
 {
 	const struct converter_stats *st = &r->stats;
 	double inc = st->user_samples ? 100.0 * st->incomplete / st->user_samples : 0;
@@ -145,6 +145,13 @@ static void print_summary(const struct record_result *r, const char *out_name)
 			(unsigned long long)st->end_stack, (unsigned long long)st->end_no_map,
 			(unsigned long long)st->end_no_cfi, (unsigned long long)st->end_bad,
 			(unsigned long long)st->end_depth);
+	if (verbose && st->user_samples)
+		fprintf(stderr, "ember record: unwound %llu user stacks (%.1f frames each) in %.1f ms: "
+				"%.0f stacks/s, %.0f ns per frame; %llu bad records\n",
+			(unsigned long long)st->user_samples, (double)st->user_frames / st->user_samples,
+			st->unwind_ns / 1e6, st->unwind_ns ? st->user_samples * 1e9 / st->unwind_ns : 0.0,
+			st->user_frames ? (double)st->unwind_ns / st->user_frames : 0.0,
+			(unsigned long long)st->bad_records);
 }
 
 /* The SVG's subtitle: what was recorded. */
@@ -202,7 +209,7 @@ int cmd_record(int argc, const char **argv)
 	struct status_ctx status = { 0 };
 	struct em_diag diag = { 0 };
 	struct sigaction sa;
-	bool quiet = false;
+	bool quiet = false, verbose = false;
 	int pids[MAX_PIDS];
 	const struct opt options[] = {
 		{ "freq", 'F', OPT_UINT, &o.freq, "HZ", "samples per second per CPU (default 99)" },
@@ -214,6 +221,7 @@ int cmd_record(int argc, const char **argv)
 		{ "pid", 0, OPT_FLAG, &o.conv.include_pid, NULL, "include the PID in process names (comm-PID)" },
 		{ "tid", 0, OPT_FLAG, &o.conv.include_tid, NULL, "include PID and TID in process names (comm-PID/TID)" },
 		{ "quiet", 'q', OPT_FLAG, &quiet, NULL, "no status line and no summary" },
+		{ "verbose", 'v', OPT_FLAG, &verbose, NULL, "also print unwinding statistics" },
 		{ NULL, 0, OPT_END, NULL, NULL, NULL },
 	};
 	char default_out[256], title[256];
@@ -298,7 +306,7 @@ int cmd_record(int argc, const char **argv)
 	if (err && !code)
 		code = report_exit(err, &diag);
 	if (!code && !quiet)
-		print_summary(&res, strcmp(output, "-") ? output : "stdout");
+		print_summary(&res, strcmp(output, "-") ? output : "stdout", verbose);
 	if (!quiet && res.child_status > 0 && WIFEXITED(res.child_status) && WEXITSTATUS(res.child_status))
 		fprintf(stderr, "ember record: the command exited with status %d\n",
 			WEXITSTATUS(res.child_status));

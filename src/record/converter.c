@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_FRAMES 1024
 #define COMM_LEN 16
@@ -447,8 +448,14 @@ static void add_sample(struct converter *c, const struct event *ev)
 		struct find_ctx fc = { c, p };
 		enum unwind_end end;
 
+		struct timespec t0, t1;
+
 		regs_from_sample(s, &regs);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		end = unwind__stack(&regs, &st, find_module, &fc, c->frames, MAX_FRAMES, &nuser);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		c->stats.unwind_ns += (u64)((t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
+		c->stats.user_frames += nuser;
 		c->stats.user_samples++;
 		count_end(&c->stats, end);
 	} else if (s->abi) {

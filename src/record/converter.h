@@ -28,6 +28,8 @@ struct converter_stats {
 	u64 end_stack, end_no_map, end_no_cfi, end_bad, end_depth;	/* why, by cause */
 	u64 frames;		/* user + kernel frames named */
 	u64 unnamed;		/* frames named binary+0xSTART or [unknown] */
+	u64 user_frames;	/* frames the unwinder produced */
+	u64 unwind_ns;		/* time spent unwinding (including first-use CFI loading) */
 };
 
 struct converter;

@@ -24,9 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define RING_PAGES 1024u	/* 4 MiB per CPU: > 100 ms of 999 Hz samples with 32 KiB stacks */
+#define RING_PAGES 2048u	/* 8 MiB per CPU: > 200 ms of 999 Hz samples with 32 KiB stacks */
 #define ROUND_MS 50
 #define PROGRESS_EVERY 0.5
+#define DRAIN_EVERY 32
 
 struct queued {
 	u64 time, seq;
@@ -128,15 +129,24 @@ static int cmp_queued(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Hand the converter every queued record with time < @limit (all when @limit is ~0). */
+static void drain_rings(struct session *s);
+
+/*
+ * Hand the converter every queued record with time < @limit (all when @limit
+ * is ~0). Unwinding is the slow part, so the rings are drained again every
+ * DRAIN_EVERY records: their new records are newer than @limit and only join
+ * the queue.
+ */
 static void flush_queue(struct session *s, u64 limit)
 {
-	size_t i, j;
+	size_t i, j, n;
 
 	qsort(s->q, s->nq, sizeof(*s->q), cmp_queued);
-	for (i = 0; i < s->nq && s->q[i].time < limit; i++) {
+	for (i = 0, n = s->nq; i < n && s->q[i].time < limit; i++) {
 		converter__record(s->conv, s->q[i].h);
 		free(s->q[i].h);
+		if (i % DRAIN_EVERY == DRAIN_EVERY - 1 && limit != ~0ull)
+			drain_rings(s);
 	}
 	for (j = 0; i < s->nq; i++, j++)
 		s->q[j] = s->q[i];

@@ -3,42 +3,80 @@
  * the FDE and runs the CFA program (dwarf_cfi_addrframe); the resulting rules
  * are DWARF expressions that this file evaluates against the sampled
  * registers and the copied stack (libdw leaves evaluation to the caller, as
- * libdwfl's frame_unwind.c does). Owns the per-file CFI handles.
+ * libdwfl's frame_unwind.c does). Owns the per-file CFI handles and their
+ * rule tables: the simple rules libdw gives for a PC are kept in the table,
+ * so libdw runs once per distinct PC, not once per frame.
  */
 #include "unwind/unwind_internal.h"
+#include "unwind/unwind_table.h"
 #include "base/xalloc.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
+#include <gelf.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct unwind_cfi {
 	Dwarf_CFI *eh;		/* .eh_frame of the file itself */
 	Dwarf *dbg;		/* the separate debug file, for .debug_frame */
 	Dwarf_CFI *debug;
+	Elf *elf, *debug_elf;		/* not owned */
+	bool debug_tried;		/* .debug_frame is opened only when .eh_frame has no FDE */
+	struct unwind_table table;	/* per-PC rules seen so far */
 };
+
+/* Whether @elf has a section named @name. */
+static bool has_section(Elf *elf, const char *name)
+{
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+
+	if (!elf || elf_getshdrstrndx(elf, &shstrndx))
+		return false;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *n;
+
+		if (gelf_getshdr(scn, &sh) && (n = elf_strptr(elf, shstrndx, sh.sh_name)) && !strcmp(n, name))
+			return true;
+	}
+	return false;
+}
 
 struct unwind_cfi *unwind_cfi__new(void *elf, void *debug_elf)
 {
 	struct unwind_cfi *c = xcalloc(1, sizeof(*c));
 
+	c->elf = elf;
+	c->debug_elf = debug_elf;
 	if (elf)
 		c->eh = dwarf_getcfi_elf(elf);
-	if (debug_elf) {
-		c->dbg = dwarf_begin_elf(debug_elf, DWARF_C_READ, NULL);
-		if (c->dbg)
-			c->debug = dwarf_getcfi(c->dbg);
-	}
-	if (!c->debug && !c->eh && elf) {
-		c->dbg = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
-		if (c->dbg)
-			c->debug = dwarf_getcfi(c->dbg);
-	}
-	if (!c->eh && !c->debug) {
+	if (!c->eh && !has_section(debug_elf, ".debug_frame") && !has_section(elf, ".debug_frame")) {
 		unwind_cfi__free(c);
 		return NULL;
 	}
 	return c;
+}
+
+/*
+ * .debug_frame through libdw's Dwarf handle. dwarf_begin_elf reads (and
+ * decompresses) the debug sections, so this is done only for a binary whose
+ * .eh_frame misses a PC.
+ */
+static Dwarf_CFI *debug_cfi(struct unwind_cfi *c)
+{
+	Elf *src = has_section(c->debug_elf, ".debug_frame") ? c->debug_elf :
+		   has_section(c->elf, ".debug_frame") ? c->elf : NULL;
+
+	if (c->debug_tried)
+		return c->debug;
+	c->debug_tried = true;
+	if (src)
+		c->dbg = dwarf_begin_elf(src, DWARF_C_READ, NULL);
+	if (c->dbg)
+		c->debug = dwarf_getcfi(c->dbg);
+	return c->debug;
 }
 
 void unwind_cfi__free(struct unwind_cfi *c)
@@ -49,6 +87,7 @@ void unwind_cfi__free(struct unwind_cfi *c)
 		dwarf_cfi_end(c->eh);
 	if (c->dbg)
 		dwarf_end(c->dbg);	/* also ends c->debug */
+	unwind_table__release(&c->table);
 	free(c);
 }
 
@@ -239,9 +278,61 @@ static int caller_reg(struct eval *e, Dwarf_Frame *frame, unsigned reg, u64 *out
 	return 1;
 }
 
+static bool small_offset(s64 v)
+{
+	return v >= INT32_MIN && v <= INT32_MAX;
+}
+
+/*
+ * Fill @r from @frame when its rules are all simple (see unwind_table.h);
+ * otherwise leave r->kind COMPLEX.
+ */
+static void classify(Dwarf_Frame *frame, bool signalp, struct unwind_rule *r)
+{
+	Dwarf_Op mem[3], *ops;
+	size_t nops;
+	unsigned i;
+
+	r->kind = UNWIND_RULE__COMPLEX;
+	if (signalp || dwarf_frame_cfa(frame, &ops, &nops) || nops != 1)
+		return;
+	if (ops[0].atom == DW_OP_bregx && ops[0].number < UNWIND_NREGS && small_offset((s64)ops[0].number2)) {
+		r->cfa_reg = (u8)ops[0].number;
+		r->cfa_off = (int32_t)ops[0].number2;
+	} else if (ops[0].atom >= DW_OP_breg0 && ops[0].atom < DW_OP_breg0 + UNWIND_NREGS &&
+		   small_offset((s64)ops[0].number)) {
+		r->cfa_reg = (u8)(ops[0].atom - DW_OP_breg0);
+		r->cfa_off = (int32_t)ops[0].number;
+	} else {
+		return;
+	}
+	for (i = 0; i < UNWIND_RULE_NREGS; i++) {
+		ops = NULL;
+		nops = 0;
+		if (dwarf_frame_register(frame, unwind_rule_regs[i], mem, &ops, &nops))
+			return;
+		r->off[i] = 0;
+		if (nops == 0) {
+			r->reg_rule[i] = ops == mem ? UNWIND_REG_RULE__UNDEF : UNWIND_REG_RULE__SAME;
+			if (i == 0 && ops == mem) {
+				r->kind = UNWIND_RULE__OUTERMOST;
+				return;
+			}
+		} else if (ops[0].atom == DW_OP_call_frame_cfa &&
+			   (nops == 1 || (nops == 2 && ops[1].atom == DW_OP_plus_uconst &&
+					  small_offset((s64)ops[1].number)))) {
+			r->reg_rule[i] = UNWIND_REG_RULE__OFFSET;
+			r->off[i] = nops == 2 ? (int32_t)(s64)ops[1].number : 0;
+		} else {
+			return;
+		}
+	}
+	r->kind = UNWIND_RULE__SIMPLE;
+}
+
 static enum unwind_step step_with(Dwarf_CFI *cfi, u64 vaddr, const struct unwind_regs *in,
 				  const struct unwind_stack *st, struct unwind_regs *out,
-				  struct unwind_step_info *info)
+				  struct unwind_step_info *info, struct unwind_rule *rule)
 {
 	static const u8 saved[] = { UNWIND_REG__RBX, UNWIND_REG__RBP, UNWIND_REG__R12,
 				    UNWIND_REG__R13, UNWIND_REG__R14, UNWIND_REG__R15,
@@ -263,7 +354,9 @@ static enum unwind_step step_with(Dwarf_CFI *cfi, u64 vaddr, const struct unwind
 	if (dwarf_frame_info(frame, &start, &end, &signalp) >= 0) {
 		info->signal_frame = signalp;
 		info->func_start = start;
+		rule->func_start = start;
 	}
+	classify(frame, signalp, rule);
 	if (dwarf_frame_cfa(frame, &ops, &nops) || !nops)
 		goto out;
 	if (!eval_ops(&e, ops, nops, &e.cfa, &is_value)) {
@@ -309,13 +402,32 @@ enum unwind_step unwind_dwarf__step(struct unwind_cfi *cfi, u64 vaddr, const str
 				    const struct unwind_stack *st, struct unwind_regs *out,
 				    struct unwind_step_info *info)
 {
+	const struct unwind_rule *cached = unwind_table__find(&cfi->table, vaddr);
+	struct unwind_rule rule = { 0 };
 	enum unwind_step r = UNWIND_STEP__NO_CFI;
 
 	info->signal_frame = false;
 	info->func_start = 0;
+	if (cached) {
+		info->func_start = cached->func_start;
+		switch (cached->kind) {
+		case UNWIND_RULE__SIMPLE:
+			return unwind_table__step(cached, in, st, out);
+		case UNWIND_RULE__OUTERMOST:
+			return UNWIND_STEP__OUTERMOST;
+		case UNWIND_RULE__NO_CFI:
+			return UNWIND_STEP__NO_CFI;
+		default:
+			break;
+		}
+	}
+	rule.vaddr = vaddr;
+	rule.kind = UNWIND_RULE__NO_CFI;
 	if (cfi->eh)
-		r = step_with(cfi->eh, vaddr, in, st, out, info);
-	if (r == UNWIND_STEP__NO_CFI && cfi->debug)
-		r = step_with(cfi->debug, vaddr, in, st, out, info);
+		r = step_with(cfi->eh, vaddr, in, st, out, info, &rule);
+	if (r == UNWIND_STEP__NO_CFI && debug_cfi(cfi))
+		r = step_with(cfi->debug, vaddr, in, st, out, info, &rule);
+	if (!cached)
+		unwind_table__add(&cfi->table, &rule);
 	return r;
 }

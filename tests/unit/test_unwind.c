@@ -3,7 +3,8 @@
  * callback snapshots its registers and stack (as a perf sample would), and
  * the unwinder must walk back through libc's msort/qsort (no frame
  * pointers), this file and the test runner to _start, ending on the
- * outermost-frame marker. Also: a stack cut short stops with UNWIND_END__STACK,
+ * outermost-frame marker, and again from the cached rule table with the same
+ * result. Also: a stack cut short stops with UNWIND_END__STACK,
  * and the frame-pointer fallback on a synthetic stack.
  */
 #include "../lib/test.h"
@@ -172,6 +173,17 @@ TEST(test_unwind__self_through_qsort_to_start)
 	}
 	ASSERT_EQ_U64(end, UNWIND_END__COMPLETE);
 	ASSERT_EQ_U64(want, ARRAY_SIZE(expect));
+
+	/* the second walk runs from the per-PC rule table: the same frames */
+	{
+		struct unwind_frame again[256];
+		size_t n2;
+
+		ASSERT_EQ_U64(unwind__stack(&snap_regs, &st, find, NULL, again, 256, &n2), UNWIND_END__COMPLETE);
+		ASSERT_EQ_U64(n2, n);
+		for (i = 0; i < (int)n; i++)
+			ASSERT_EQ_U64(again[i].pc, frames[i].pc);
+	}
 
 	/* the same walk over a stack cut to 256 bytes stops at its edge */
 	st.len = 256;
