@@ -128,6 +128,14 @@ all test check: $(BUILD)/libember.so
 # the unit tests link the preload pieces that do not interpose anything
 PRELOAD_UNIT := $(wildcard src/preload/ringbuf.c src/preload/stackmap.c)
 $(BUILD)/unit-tests: $(PRELOAD_UNIT:%.c=$(BUILD)/obj/%.o)
+# ThreadSanitizer on the sample ring and stack map (their unit tests, clang).
+.PHONY: tsan-preload
+tsan-preload:
+	@mkdir -p $(BUILD)
+	$(Q)clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=thread -Isrc -include src/base/banned.h \
+		-o $(BUILD)/tsan-preload tests/unit/test_preload_ring.c tests/lib/test.c \
+		src/preload/ringbuf.c src/preload/stackmap.c src/base/xalloc.c src/base/err.c -lpthread
+	$(Q)TSAN_OPTIONS=halt_on_error=1 $(BUILD)/tsan-preload
 
 # flame graph viewer (issue 3): src/render/assets/*.js and *.css become C arrays.
 RENDER_ASSETS := $(wildcard src/render/assets/*.js src/render/assets/*.css)
