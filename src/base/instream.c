@@ -31,6 +31,8 @@ struct instream {
 	bool zdone;			/* decoder reached end of stream */
 	z_stream z;
 	lzma_stream lz;
+	char *pb;			/* decoded bytes peeked at, returned first by read */
+	size_t pb_len, pb_pos;
 	void *map;			/* instream__map() */
 	size_t map_len;
 };
@@ -226,12 +228,65 @@ static ssize_t read_xz(struct instream *in, void *buf, size_t n, struct em_diag 
 	return n - in->lz.avail_out;
 }
 
+static ssize_t read_decoded(struct instream *in, void *buf, size_t n, struct em_diag *diag);
+
+#define INSTREAM_PEEK_MAX (64u * 1024)
+
+ssize_t instream__peek(struct instream *in, const char **data, size_t want, struct em_diag *diag)
+{
+	if (want > INSTREAM_PEEK_MAX)
+		want = INSTREAM_PEEK_MAX;
+	if (in->codec == INSTREAM_PLAIN) {
+		/* plain input: read ahead into the staging buffer, so mapping still works */
+		while (in->ilen < want && !in->ieof) {
+			ssize_t r = raw_read(in, in->ibuf + in->ilen, want - in->ilen);
+
+			if (r < 0) {
+				em_diag__set(diag, in->name, 0, "cannot read: %s", strerror((int)-r));
+				return r;
+			}
+			if (r == 0)
+				in->ieof = true;
+			in->ilen += r;
+		}
+		*data = (const char *)in->ibuf + in->ipos;
+		return in->ilen - in->ipos;
+	}
+	if (!in->pb)
+		in->pb = xmalloc(INSTREAM_PEEK_MAX);
+	while (in->pb_len < want) {
+		ssize_t r = read_decoded(in, in->pb + in->pb_len, want - in->pb_len, diag);
+
+		if (r < 0)
+			return r;
+		if (r == 0)
+			break;
+		in->pb_len += r;
+	}
+	*data = in->pb + in->pb_pos;
+	return in->pb_len - in->pb_pos;
+}
+
 ssize_t instream__read(struct instream *in, void *buf, size_t n, struct em_diag *diag)
+{
+	if (n == 0)
+		return 0;
+	if (in->pb_pos < in->pb_len) {	/* peeked bytes come first */
+		size_t k = in->pb_len - in->pb_pos;
+
+		if (k > n)
+			k = n;
+		memcpy(buf, in->pb + in->pb_pos, k);
+		in->pb_pos += k;
+		return k;
+	}
+	return read_decoded(in, buf, n, diag);
+}
+
+static ssize_t read_decoded(struct instream *in, void *buf, size_t n, struct em_diag *diag)
 {
 	ssize_t r;
 
-	if (n == 0)
-		return 0;
 	switch (in->codec) {
 	case INSTREAM_GZIP:
 		return read_gzip(in, buf, n, diag);
@@ -305,5 +360,6 @@ void instream__free(struct instream *in)
 	if (in->owns_fd)
 		close(in->fd);
 	free(in->ibuf);
+	free(in->pb);
 	free(in);
 }

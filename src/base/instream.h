@@ -34,6 +34,14 @@ struct instream *instream__from_memory(const void *data, size_t len, const char 
 ssize_t instream__read(struct instream *in, void *buf, size_t n, struct em_diag *diag);
 
 /*
+ * Look at the first decoded bytes without consuming them: *@data gets up to
+ * @want bytes (fewer at the end of the input; at most 64 KiB). Returns the
+ * number of bytes available, or a negative code with @diag filled. Only
+ * valid before the first instream__read.
+ */
+ssize_t instream__peek(struct instream *in, const char **data, size_t want, struct em_diag *diag);
+
+/*
  * Map a plain (uncompressed) regular file into memory, read-only, so a
  * parser can work on it without copying. Returns 0 and sets *@data and *@len
  * (valid until instream__free), or -ENOTSUP for pipes, compressed input

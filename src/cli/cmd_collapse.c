@@ -7,7 +7,7 @@
 #include "cli/opt.h"
 #include "cli/report.h"
 #include "formats/folded.h"
-#include "formats/perf_script.h"
+#include "formats/format.h"
 
 #include <stdio.h>
 
@@ -16,6 +16,7 @@ struct collapse_opts {
 	bool annotate_all;
 	bool quiet;
 	const char *output;
+	const char *in_format;
 };
 
 static const struct opt_usage collapse_usage = {
@@ -25,7 +26,8 @@ static const struct opt_usage collapse_usage = {
 		"exactly as FlameGraph's stackcollapse-perf.pl does, only faster. Reads the FILEs\n"
 		"in order as one input (stdin when none); gzip and xz input is decompressed.\n"
 		"Samples are weighted by perf's period when it prints one; only the first event\n"
-		"type is kept unless --event-filter names another.",
+		"type is kept unless --event-filter names another. Folded stacks and pprof\n"
+		"profiles are read too (detected from their content) and written as folded.",
 	.footer =
 		"examples:\n"
 		"  perf record -e cpu-clock -g -- ./app && perf script | ember collapse > app.folded\n"
@@ -45,31 +47,36 @@ int cmd_collapse(int argc, const char **argv)
 		{ "addrs", 0, OPT_FLAG, &o.ps.include_addrs, NULL, "include raw addresses where symbols are unknown" },
 		{ "event-filter", 0, OPT_STRING, &o.ps.event_filter, "EVENT", "keep samples of EVENT (default: the first event type seen)" },
 		{ "output", 'o', OPT_STRING, &o.output, "FILE", "write to FILE instead of stdout" },
+		{ "in-format", 0, OPT_STRING, &o.in_format, "FMT", "input format: auto (default), perf-script, folded, pprof" },
 		{ "jobs", 'j', OPT_UINT, &o.ps.jobs, "N", "parser threads (default: one per CPU, at most 8)" },
 		{ "quiet", 'q', OPT_FLAG, &o.quiet, NULL, "do not print warnings or the summary" },
 		{ NULL, 0, OPT_END, NULL, NULL, NULL },
 	};
-	struct perf_script_stats stats;
+	struct format_read_stats stats;
 	struct diag_log log = { 0 };
 	struct em_diag diag = { 0 };
 	struct instream **ins;
 	struct profile *p = NULL;
 	size_t nin;
 	FILE *out;
-	int nargs, code, err;
+	int nargs, code, err, fmt = INPUT_FORMAT__AUTO;
 
 	nargs = opt_parse(argc, argv, options, &collapse_usage);
 	if (nargs < 0)
 		return nargs == -2 ? EXIT_OK : EXIT_USAGE;
 	if (o.annotate_all)
 		o.ps.annotate_kernel = o.ps.annotate_jit = true;
+	if (o.in_format && (fmt = input_format__parse(o.in_format)) < 0) {
+		report_error("unknown input format '%s' (auto, perf-script, folded, pprof)", o.in_format);
+		return EXIT_USAGE;
+	}
 	code = inputs_open(nargs, argv, &ins, &nin);
 	if (code)
 		return code;
-	err = perf_script_read(ins, nin, &o.ps, &p, &stats, &log, &diag);
+	err = format_read(ins, nin, (enum input_format)fmt, &o.ps, &p, &stats, &log, &diag);
 	if (!o.quiet) {
 		report_warnings(&log);
-		if (stats.truncated)
+		if (stats.perf.truncated)
 			report_error("warning: input ends inside a sample (truncated?); "
 				     "that sample is left out, as stackcollapse-perf.pl does");
 	}

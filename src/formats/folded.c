@@ -72,6 +72,31 @@ static ssize_t match_count(const char *s, size_t n, u64 *value)
 	return (ssize_t)i - 1;
 }
 
+bool folded_probe(const char *data, size_t len)
+{
+	const char *s = data, *end = data + len;
+	unsigned lines = 0, counted = 0;
+
+	while (s < end && lines < 32) {
+		const char *nl = memchr(s, '\n', end - s);
+		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+		u64 v;
+
+		if (!nl && lines > 0)
+			break;	/* a cut-off last line says nothing */
+		if (n && s[n - 1] == '\r')
+			n--;
+		if (n && s[0] != '#') {
+			lines++;
+			counted += match_count(s, n, &v) >= 0;
+		}
+		s += n + 1;
+		while (s < end && (*s == '\n' || *s == '\r'))
+			s++;
+	}
+	return counted > 0 && counted * 2 > lines;
+}
+
 struct prefix_cache {
 	size_t *end;		/* byte offset where frame k of the previous stack ends */
 	u32 *node;		/* trie node after frame k */
@@ -123,18 +148,6 @@ static u32 insert_stack(struct profile *p, struct prefix_cache *pc, const char *
 	memcpy(pc->prev, s, len);
 	pc->prev_len = len;
 	return node;
-}
-
-/* Reduce a two-column profile to its first column (no line was differential). */
-static void narrow_to_one_column(struct profile *p)
-{
-	size_t i;
-
-	if (p->ncols == 1)
-		return;
-	for (i = 0; i < p->vcap; i++)
-		p->values[i] = p->values[i * p->ncols];
-	p->ncols = 1;
 }
 
 int folded_read_into(struct instream *in, struct profile *p, struct folded_read_stats *stats,
@@ -218,7 +231,7 @@ int folded_read(struct instream *in, struct profile **out, struct folded_read_st
 		return err;
 	}
 	if (!stats->differential)
-		narrow_to_one_column(p);
+		profile__narrow(p, 1);
 	*out = p;
 	return 0;
 }

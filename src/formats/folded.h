@@ -35,6 +35,12 @@ int folded_read_into(struct instream *in, struct profile *p, struct folded_read_
 		     struct diag_log *log, struct em_diag *diag) __must_check;
 
 /*
+ * True when @data (the start of an input) looks like folded stacks: most of
+ * its first lines (blank and '#' lines aside) end in a count.
+ */
+bool folded_probe(const char *data, size_t len);
+
+/*
  * Write every sampled stack of @p as "frame;frame;... count" (one column) or
  * "... c1 c2" (two columns), sorted bytewise, to @f. Returns 0 or -errno.
  */

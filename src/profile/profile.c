@@ -90,6 +90,19 @@ void profile__merge(struct profile *dst, const struct profile *src)
 	free(smap);
 }
 
+void profile__narrow(struct profile *p, unsigned ncols)
+{
+	size_t i;
+	unsigned c;
+
+	if (ncols < 1 || ncols >= p->ncols)
+		return;
+	for (i = 0; i < p->vcap; i++)
+		for (c = 0; c < ncols; c++)
+			p->values[i * ncols + c] = p->values[i * p->ncols + c];
+	p->ncols = ncols;
+}
+
 size_t profile__sampled_stacks(const struct profile *p)
 {
 	size_t i, n = 0;

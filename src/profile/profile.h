@@ -48,6 +48,9 @@ static inline void profile__add(struct profile *p, u32 stack, unsigned col, u64 
  */
 void profile__merge(struct profile *dst, const struct profile *src);
 
+/* Keep only the first @ncols value columns (no-op when @ncols >= p->ncols). */
+void profile__narrow(struct profile *p, unsigned ncols);
+
 /* Number of stacks that carry samples. */
 size_t profile__sampled_stacks(const struct profile *p);
 
