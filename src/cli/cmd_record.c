@@ -152,6 +152,10 @@ static void print_summary(const struct record_result *r, const char *out_name, b
 			st->unwind_ns / 1e6, st->unwind_ns ? st->user_samples * 1e9 / st->unwind_ns : 0.0,
 			st->user_frames ? (double)st->unwind_ns / st->user_frames : 0.0,
 			(unsigned long long)st->bad_records);
+	if (st->oracle_checked)
+		fprintf(stderr, "ember record: libdwfl check: %llu of %llu stacks differ (%.3f%%)\n",
+			(unsigned long long)st->oracle_differ, (unsigned long long)st->oracle_checked,
+			100.0 * st->oracle_differ / st->oracle_checked);
 }
 
 /* The SVG's subtitle: what was recorded. */
@@ -222,6 +226,7 @@ int cmd_record(int argc, const char **argv)
 		{ "tid", 0, OPT_FLAG, &o.conv.include_tid, NULL, "include PID and TID in process names (comm-PID/TID)" },
 		{ "quiet", 'q', OPT_FLAG, &quiet, NULL, "no status line and no summary" },
 		{ "verbose", 'v', OPT_FLAG, &verbose, NULL, "also print unwinding statistics" },
+		{ "check-unwind", 0, OPT_FLAG, &o.conv.check_unwind, NULL, "also unwind every sample with elfutils' libdwfl and count disagreements (slow; for tests)" },
 		{ NULL, 0, OPT_END, NULL, NULL, NULL },
 	};
 	char default_out[256], title[256];

@@ -14,6 +14,7 @@
 #include "symbols/symcache.h"
 #include "symbols/scan.h"
 #include "unwind/unwind.h"
+#include "unwind/unwind_oracle.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -30,6 +31,8 @@ struct process {
 	struct maps maps;
 	struct perfmap jit;
 	bool jit_tried;
+	struct unwind_oracle *oracle;	/* check_unwind only */
+	bool oracle_tried;
 };
 
 struct thread {
@@ -137,6 +140,7 @@ void converter__free(struct converter *c)
 		if (p) {
 			maps__release(&p->maps);
 			perfmap__release(&p->jit);
+			unwind_oracle__free(p->oracle);
 			free(p);
 		}
 	}
@@ -256,6 +260,7 @@ static bool find_module(void *ctx, u64 pc, struct unwind_module *um)
 	if (map_object(f->c, m, f->p->pid) && map_vaddr(m, pc, &vaddr)) {
 		um->cfi = elf_object__cfi(m->obj);
 		um->bias = pc - vaddr;
+		um->entry = m->obj->entry;
 	}
 	return true;
 }
@@ -359,6 +364,10 @@ static u32 user_frame(struct converter *c, struct process *p, const struct unwin
 	if (s) {
 		*unnamed = false;
 		id = named_frame(c, o->names + s->name, FRAME_KIND__USER, false);
+	} else if (f->func_start && f->func_start == o->entry) {
+		/* the entry point of a stripped program or of ld.so is its _start */
+		*unnamed = false;
+		id = named_frame(c, "_start", FRAME_KIND__USER, false);
 	} else if (f->func_start) {
 		snprintf(c->namebuf, sizeof(c->namebuf), "%s+0x%llx", o->base,
 			 (unsigned long long)f->func_start);
@@ -409,6 +418,28 @@ static void regs_from_sample(const struct event_sample *s, struct unwind_regs *r
 	}
 }
 
+/* check_unwind: unwind the same sample with libdwfl and count disagreements. */
+static void check_with_oracle(struct converter *c, struct process *p, u32 tid, const struct unwind_regs *regs,
+			      const struct unwind_stack *st, size_t n)
+{
+	u64 pcs[MAX_FRAMES];
+	size_t m, i;
+	bool complete;
+
+	if (!p->oracle_tried) {
+		p->oracle_tried = true;
+		p->oracle = unwind_oracle__new((int)p->pid);
+	}
+	if (!p->oracle)
+		return;
+	m = unwind_oracle__stack(p->oracle, (int)tid, regs, st, pcs, MAX_FRAMES, &complete);
+	c->stats.oracle_checked++;
+	for (i = 0; i < n && i < m && pcs[i] == c->frames[i].pc; i++)
+		;
+	if (i != n || i != m)
+		c->stats.oracle_differ++;
+}
+
 static void count_end(struct converter_stats *st, enum unwind_end end)
 {
 	switch (end) {
@@ -457,6 +488,8 @@ static void add_sample(struct converter *c, const struct event *ev)
 		c->stats.unwind_ns += (u64)((t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
 		c->stats.user_frames += nuser;
 		c->stats.user_samples++;
+		if (c->opts.check_unwind)
+			check_with_oracle(c, p, ev->tid, &regs, &st, nuser);
 		count_end(&c->stats, end);
 	} else if (s->abi) {
 		c->stats.user_samples++;

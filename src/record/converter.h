@@ -17,6 +17,7 @@ struct converter_opts {
 	bool include_pid;	/* root frame comm-PID */
 	bool include_tid;	/* root frame comm-PID/TID */
 	bool kernel;		/* keep kernel frames (default on) */
+	bool check_unwind;	/* also unwind each sample with libdwfl and compare (slow) */
 };
 
 struct converter_stats {
@@ -30,6 +31,8 @@ struct converter_stats {
 	u64 unnamed;		/* frames named binary+0xSTART or [unknown] */
 	u64 user_frames;	/* frames the unwinder produced */
 	u64 unwind_ns;		/* time spent unwinding (including first-use CFI loading) */
+	u64 oracle_checked;	/* check_unwind: samples compared with libdwfl */
+	u64 oracle_differ;	/* ...whose frames differ */
 };
 
 struct converter;

@@ -77,6 +77,7 @@ static int init_from_elf(struct elf_object *o)
 
 	if (!gelf_getehdr(o->elf, &eh) || elf_getphdrnum(o->elf, &nphdr))
 		return -EM_E_BAD_INPUT;
+	o->entry = eh.e_entry;
 	for (i = 0; i < nphdr && o->nloads < ELF_OBJECT_MAX_LOADS; i++) {
 		GElf_Phdr ph;
 

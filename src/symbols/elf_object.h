@@ -29,6 +29,7 @@ struct elf_object {
 	u8 build_id_len;
 	int fd, dbg_fd;
 	void *elf, *dbg_elf;	/* Elf *; dbg_elf is the separate debug file or NULL */
+	u64 entry;		/* e_entry: where the kernel starts a program; 0 = none */
 	struct elf_load loads[ELF_OBJECT_MAX_LOADS];
 	unsigned nloads;
 	bool syms_loaded;

@@ -17,7 +17,7 @@ enum unwind_end unwind__stack(const struct unwind_regs *regs, const struct unwin
 	if (!(cur.valid >> UNWIND_REG__RIP & 1))
 		return UNWIND_END__BAD;
 	for (;;) {
-		struct unwind_module m = { NULL, 0 };
+		struct unwind_module m = { NULL, 0, 0 };
 		struct unwind_step_info info = { false, 0 };
 		enum unwind_step st = UNWIND_STEP__NO_CFI;
 		u64 pc = cur.r[UNWIND_REG__RIP], lookup = exact || !pc ? pc : pc - 1;
@@ -30,11 +30,16 @@ enum unwind_end unwind__stack(const struct unwind_regs *regs, const struct unwin
 		frames[*n].lookup = lookup;
 		frames[*n].func_start = 0;
 		(*n)++;
+		m.entry = 0;
 		if (!find(ctx, lookup, &m))
 			return UNWIND_END__NO_MAP;
 		if (m.cfi)
 			st = unwind_dwarf__step(m.cfi, lookup - m.bias, &cur, stack, &next, &info);
 		frames[*n - 1].func_start = info.func_start;
+		if (st == UNWIND_STEP__NO_CFI && m.entry && lookup - m.bias - m.entry < UNWIND_ENTRY_WINDOW) {
+			frames[*n - 1].func_start = m.entry;
+			return UNWIND_END__COMPLETE;
+		}
 		if (st == UNWIND_STEP__NO_CFI)
 			st = unwind_fp__step(&cur, stack, &next);
 		switch (st) {

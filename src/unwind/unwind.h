@@ -38,9 +38,17 @@ struct unwind_stack {
  * pc is pc - bias. cfi is NULL when the code has no ELF file (JIT, anon).
  */
 struct unwind_module {
-	struct unwind_cfi *cfi;	/* from unwind_cfi__get(); NULL = no CFI */
+	struct unwind_cfi *cfi;	/* from unwind_cfi__new(); NULL = no CFI */
 	u64 bias;
+	u64 entry;		/* the file's ELF entry point (file address), 0 = none */
 };
+
+/*
+ * A return address this close after the ELF entry point, in code without
+ * CFI, is the program's first frame (ld.so's _start has no FDE): the kernel
+ * entered there with an empty stack, so the walk is complete.
+ */
+#define UNWIND_ENTRY_WINDOW 0x40
 
 typedef bool (*unwind_find_fn)(void *ctx, u64 pc, struct unwind_module *m);
 

@@ -2,7 +2,8 @@
 # -fomit-frame-pointer): >= 99% of samples complete (reaching _start or the
 # thread's clone3/start_thread), each leaf's share within 1.5 points of the
 # truth (30/20/10/40), and the qsort, shared-library and deep-recursion
-# paths unwound frame by frame.
+# paths unwound frame by frame; and elfutils' libdwfl, unwinding the same
+# registers and stack copies, agrees frame for frame on >= 99.9% of them.
 . "$(dirname "$0")/lib.sh"
 GT=$EMBER_ROOT/${EMBER_BUILD:-build}/workloads/ground_truth
 [ -x "$GT" ] || GT=$(dirname "$EMBER")/workloads/ground_truth
@@ -12,8 +13,14 @@ st=$?
 [ $st = 4 ] && skip "perf_event_open not permitted here: $(head -1 probe.err)"
 [ $st = 0 ] || fail "ember record -- true exited $st: $(cat probe.err)"
 
-expect_status 0 "$EMBER" record -F 999 -o gt.folded -- "$GT" 1000
+expect_status 0 "$EMBER" record -F 999 --check-unwind -o gt.folded -- "$GT" 1000
 expect_match "$T/err" '^ember record: [0-9]+ samples in .*; 0\.[0-9]% incomplete stacks'
+expect_match "$T/err" '^ember record: libdwfl check: [0-9]+ of [0-9]+ stacks differ'
+sed -n 's/^ember record: libdwfl check: \([0-9]*\) of \([0-9]*\) stacks differ.*/\1 \2/p' "$T/err" >oracle.txt
+read -r differ checked < oracle.txt
+[ "$checked" -ge 500 ] || fail "libdwfl checked only $checked stacks"
+[ $((differ * 1000)) -le "$checked" ] || fail "libdwfl disagrees on $differ of $checked stacks"
+echo "libdwfl agrees on $((checked - differ)) of $checked stacks"
 awk -v out=shares.txt '
 {
 	n = $NF; total += n; line = $0; sub(/ [0-9]+$/, "", line)
