@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 struct run_opts {
-	bool cpu, heap;
+	bool cpu, heap, follow_fork;
 	unsigned heap_rate, hz, signo;
 	const char *http, *output, *lib;
 };
@@ -80,6 +80,7 @@ int cmd_run(int argc, const char **argv)
 		{ "hz", 0, OPT_UINT, &o.hz, "N", "CPU samples per CPU-second (default 100)" },
 		{ "http", 0, OPT_STRING, &o.http, "ADDR", "serve /debug/pprof/ on ADDR, e.g. 127.0.0.1:6060" },
 		{ "signal", 0, OPT_UINT, &o.signo, "N", "profiling signal number (default SIGPROF, 27)" },
+		{ "follow-fork", 0, OPT_FLAG, &o.follow_fork, NULL, "forked children profile too, into OUT.PID (default: they stop)" },
 		{ "output", 'o', OPT_STRING, &o.output, "OUT", "profile file name (%p = pid)" },
 		{ "lib", 0, OPT_STRING, &o.lib, "PATH", "libember.so to preload (default: next to ember)" },
 		{ NULL, 0, OPT_END, NULL, NULL, NULL },
@@ -123,6 +124,8 @@ int cmd_run(int argc, const char **argv)
 		err = setenv_u("EMBER_SIGNAL", o.signo);
 	if (!err && o.http)
 		err = setenv("EMBER_HTTP", o.http, 1);
+	if (!err && o.follow_fork)
+		err = setenv("EMBER_FORK", "1", 1);
 	if (!err && o.output)
 		err = setenv("EMBER_OUTPUT", o.output, 1);
 	if (err) {

@@ -57,8 +57,9 @@ int aggregator__start(void)
 		err = ringbuf__init(&preload_ring, 4096);
 		if (err)
 			return err;
-		stackmap__init(&cpu_map, 2);
 	}
+	if (!cpu_map.slots)
+		stackmap__init(&cpu_map, 2);
 	atomic_store(&agg_run, 1);
 	err = preload_real_pthread_create(&agg_thread, NULL, agg_main, NULL);
 	if (err) {
@@ -86,9 +87,21 @@ void aggregator__with_map(void (*fn)(const struct stackmap *m, void *arg), void 
 	pthread_mutex_unlock(&map_lock);
 }
 
-/* A forked child has no aggregator thread; its copy of the lock may be held. */
-void aggregator__after_fork_child(void)
+/*
+ * A forked child has no aggregator thread, and its copy of the lock may be
+ * held. With @follow the child's profile starts empty: ring and map reset.
+ */
+void aggregator__after_fork_child(bool follow)
 {
 	pthread_mutex_init(&map_lock, NULL);
 	atomic_store(&agg_run, 0);
+	if (!follow)
+		return;
+	if (preload_ring.slots) {
+		ringbuf__release(&preload_ring);
+		if (ringbuf__init(&preload_ring, 4096))
+			preload_ring.slots = NULL;
+	}
+	if (cpu_map.slots)
+		stackmap__clear(&cpu_map);
 }

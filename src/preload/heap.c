@@ -319,10 +319,25 @@ void heap__atfork_parent(void)
 	spin_unlock(&map_lock);
 }
 
-void heap__atfork_child(void)
+void heap__atfork_child(bool follow)
 {
+	size_t i;
+
 	heap__atfork_parent();
-	atomic_store(&heap_rate_v, 0);	/* the child stops sampling */
+	if (!follow) {
+		atomic_store(&heap_rate_v, 0);	/* the child stops sampling */
+		return;
+	}
+	/* the child's profile starts empty: forget the parent's samples */
+	for (i = 0; i < SHARDS; i++) {
+		if (shards[i].e)
+			memset(shards[i].e, 0, (shards[i].mask + 1) * sizeof(*shards[i].e));
+		shards[i].n = 0;
+	}
+	atomic_store(&live_count, 0);
+	if (heap_map.slots)
+		stackmap__clear(&heap_map);
+	atomic_fetch_add(&heap_gen, 1);
 }
 
 /* ---- the interposed functions ---- */

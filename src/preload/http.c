@@ -311,3 +311,13 @@ void http__stop(void)
 	close(listen_fd);
 	listen_fd = -1;
 }
+
+/* In a forked child the server thread does not exist: drop its state, keep the parent's socket. */
+void http__child_forget(void)
+{
+	if (!atomic_exchange(&http_run, 0))
+		return;
+	if (listen_fd >= 0)
+		close(listen_fd);
+	listen_fd = -1;
+}

@@ -1,9 +1,10 @@
 /*
  * preload.c - libember.so's life cycle and public API: the constructor reads
  * EMBER_* variables (EMBER_CPU, EMBER_HEAP, EMBER_HEAP_RATE, EMBER_HZ,
- * EMBER_OUTPUT, EMBER_HTTP, EMBER_SIGNAL, EMBER_TARGET_PID) and starts what
- * they ask for; the destructor writes the profiles. fork children stop
- * profiling; nothing here ever aborts the host.
+ * EMBER_OUTPUT, EMBER_HTTP, EMBER_SIGNAL, EMBER_FORK, EMBER_TARGET_PID) and
+ * starts what they ask for; the destructor writes the profiles. Forked
+ * children stop profiling, or start over (EMBER_FORK=1); nothing here ever
+ * aborts the host.
  */
 #include "preload/preload.h"
 #include "ember/ember.h"
@@ -23,7 +24,8 @@
 PRELOAD_TLS struct preload_thread preload_self;
 
 static struct preload_config cfg;
-static bool active;		/* this process profiles (not dormant, not a fork child) */
+static bool active;		/* this process profiles (not dormant, not a stopped fork child) */
+static bool in_child;		/* a forked child that kept profiling (EMBER_FORK=1) */
 static u64 self_lo, self_hi;	/* libember.so's executable segment */
 
 u64 preload_now_ns(void)
@@ -122,13 +124,29 @@ static void atfork_parent(void)
 	heap__atfork_parent();
 }
 
+/*
+ * In a forked child every lock is released and the other threads are gone.
+ * By default the child stops profiling and writes nothing; with EMBER_FORK=1
+ * it starts over with empty profiles, its own timer and aggregator, and
+ * writes to the output name plus ".PID" (unless the name has %p).
+ */
 static void atfork_child(void)
 {
-	heap__atfork_child();
-	aggregator__after_fork_child();
+	bool follow = active && cfg.follow_fork;
+
+	heap__atfork_child(follow);
+	aggregator__after_fork_child(follow);
 	sigprof__after_fork_child();
-	http__stop();
-	active = false;
+	http__child_forget();
+	if (!follow) {
+		active = false;
+		return;
+	}
+	in_child = true;
+	export__mark_start();
+	sigprof__thread_begin();
+	if (cfg.cpu && ember_cpu_start(cfg.hz))
+		say("ember: cannot restart CPU profiling in child %d", (int)getpid());
 }
 
 /* OUT: @buf gets the output path for @kind ("cpu"/"heap"), %p → pid. */
@@ -158,6 +176,8 @@ static void output_path(char *buf, size_t n, const char *kind, bool both)
 			buf[j++] = tmpl[i];
 		}
 	}
+	if (in_child && !strstr(tmpl, "%p"))
+		j += snprintf(buf + j, n - j, ".%d", (int)getpid());
 	buf[j] = 0;
 }
 
@@ -178,6 +198,7 @@ __attribute__((constructor)) static void ember_init(void)
 	cfg.signo = env_long("EMBER_SIGNAL", SIGPROF);
 	cfg.output = getenv("EMBER_OUTPUT");
 	cfg.http = getenv("EMBER_HTTP");
+	cfg.follow_fork = env_long("EMBER_FORK", 0) > 0;
 	if (cfg.signo < 1 || cfg.signo >= NSIG || cfg.signo == SIGKILL || cfg.signo == SIGSTOP)
 		cfg.signo = SIGPROF;
 	active = true;

@@ -34,6 +34,7 @@ struct preload_config {
 	int signo;		/* the profiling signal (SIGPROF) */
 	const char *output;	/* EMBER_OUTPUT or NULL */
 	const char *http;	/* EMBER_HTTP or NULL */
+	bool follow_fork;	/* EMBER_FORK=1: forked children keep profiling */
 };
 
 /* preload.c */
@@ -60,7 +61,7 @@ u64 sigprof__lost(void);
 extern struct ringbuf preload_ring;
 int aggregator__start(void);
 void aggregator__stop(void);
-void aggregator__after_fork_child(void);
+void aggregator__after_fork_child(bool follow);
 /* Drain, then call @fn with the CPU map locked (cols: samples, cpu ns). */
 void aggregator__with_map(void (*fn)(const struct stackmap *m, void *arg), void *arg);
 
@@ -71,7 +72,7 @@ long heap__rate(void);
 void heap__with_map(void (*fn)(const struct stackmap *m, void *arg), void *arg);
 void heap__atfork_prepare(void);
 void heap__atfork_parent(void);
-void heap__atfork_child(void);
+void heap__atfork_child(bool follow);
 
 /* export.c: stack maps → struct profile → pprof */
 enum preload_kind { PRELOAD_CPU, PRELOAD_HEAP, PRELOAD_ALLOCS };
@@ -86,5 +87,6 @@ void export__mark_start(void);
 /* http.c */
 int http__serve(const char *addr);
 void http__stop(void);
+void http__child_forget(void);
 
 #endif

@@ -2,8 +2,11 @@
  * preload_churn.c - a smoke workload for libember.so as a guest: worker
  * threads that malloc/realloc/free and start short-lived threads of their
  * own, while the main thread forks children (which allocate and exit) and
- * runs /bin/true through fork + exec. Usage: preload_churn [SECONDS] [THREADS]
+ * runs /bin/true through fork + exec and dlopens/dlcloses libresolv (part of
+ * glibc, so always there; not otherwise loaded).
+ * Usage: preload_churn [SECONDS] [THREADS]
  */
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,7 +57,7 @@ int main(int argc, char **argv)
 	int seconds = argc > 1 ? atoi(argv[1]) : 3, nthreads = argc > 2 ? atoi(argv[2]) : 8;
 	time_t end = time(NULL) + seconds;
 	pthread_t t[64];
-	unsigned forks = 0, execs = 0;
+	unsigned forks = 0, execs = 0, dlopens = 0;
 	int i, st;
 
 	if (nthreads > 64)
@@ -77,11 +80,19 @@ int main(int argc, char **argv)
 			return 2;
 		forks++;
 		execs += forks % 2;
+		{
+			void *h = dlopen("libresolv.so.2", RTLD_NOW | RTLD_LOCAL);
+
+			if (h && dlsym(h, "__b64_ntop"))
+				dlopens++;
+			if (h)
+				dlclose(h);
+		}
 		usleep(20 * 1000);
 	}
 	stop = 1;
 	for (i = 0; i < nthreads; i++)
 		pthread_join(t[i], NULL);
-	printf("forks %u execs %u\n", forks, execs);
+	printf("forks %u execs %u dlopens %u\n", forks, execs, dlopens);
 	return 0;
 }
