@@ -8,6 +8,7 @@
 #include "formats/pprof.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 static u32 push(struct profile *p, const char *folded, enum frame_kind leaf_kind)
 {
@@ -234,4 +235,30 @@ TEST(test_pprof__damaged_input_is_rejected)
 	free(raw);
 	free(gz);
 	profile__free(p);
+}
+
+TEST(test_pprof__read_through_instream_gunzips_once)
+{
+	struct profile *p = heap_like(), *q = NULL;
+	struct pprof_write_opts o = { .default_col = 3 };
+	struct em_diag diag = { 0 };
+	struct pprof_info info;
+	struct instream *in;
+	char path[] = "/tmp/ember-test-pprof-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f;
+
+	ASSERT(fd >= 0);
+	f = fdopen(fd, "wb");
+	ASSERT_EQ_U64(pprof_write(f, p, &o), 0);
+	fclose(f);
+	ASSERT_EQ_U64(instream__open(&in, path, &diag), 0);
+	ASSERT_EQ_U64(instream__codec(in), INSTREAM_GZIP);
+	ASSERT_EQ_U64(pprof_read(in, &q, &info, &diag), 0);
+	instream__free(in);
+	unlink(path);
+	ASSERT_EQ_U64(info.samples, 3);
+	ASSERT_EQ_U64(profile__total(q, 0), 11);
+	profile__free(p);
+	profile__free(q);
 }
