@@ -124,6 +124,8 @@ static void atfork_parent(void)
 	heap__atfork_parent();
 }
 
+static void ember_fini(void);
+
 /*
  * In a forked child every lock is released and the other threads are gone.
  * By default the child stops profiling and writes nothing; with EMBER_FORK=1
@@ -138,6 +140,7 @@ static void atfork_child(void)
 	aggregator__after_fork_child(follow);
 	sigprof__after_fork_child();
 	http__child_forget();
+	exitwatch__after_fork_child();
 	if (!follow) {
 		active = false;
 		return;
@@ -147,6 +150,7 @@ static void atfork_child(void)
 	sigprof__thread_begin();
 	if (cfg.cpu && ember_cpu_start(cfg.hz))
 		say("ember: cannot restart CPU profiling in child %d", (int)getpid());
+	exitwatch__start(ember_fini);
 }
 
 /* OUT: @buf gets the output path for @kind ("cpu"/"heap"), %p → pid. */
@@ -214,6 +218,8 @@ __attribute__((constructor)) static void ember_init(void)
 	}
 	if (cfg.heap)
 		heap__set_rate(cfg.heap_rate ? cfg.heap_rate : 1);
+	if ((cfg.cpu || cfg.heap) && (err = exitwatch__start(ember_fini)))
+		say("ember: profiles will not be written on SIGINT/SIGTERM: %s", strerror(-err));
 	if (cfg.http && *cfg.http) {
 		err = http__serve(cfg.http);
 		if (err)
@@ -224,12 +230,14 @@ out:
 	preload_self.in_hook--;
 }
 
+/* The destructor, also run by exitwatch.c on SIGINT/SIGTERM: at most once. */
 __attribute__((destructor)) static void ember_fini(void)
 {
+	static atomic_int finishing;
 	char path[4096];
 	int err;
 
-	if (!active)
+	if (!active || atomic_exchange(&finishing, 1))
 		return;
 	preload_self.in_hook++;
 	http__stop();

@@ -84,6 +84,10 @@ int export__write(enum preload_kind kind, const char *path);
 void export__cpu_snapshot(struct stackmap *out);
 void export__mark_start(void);
 
+/* exitwatch.c: write the profiles on SIGINT/SIGTERM, then die of them */
+int exitwatch__start(void (*flush)(void));
+void exitwatch__after_fork_child(void);
+
 /* http.c */
 int http__serve(const char *addr);
 void http__stop(void);

@@ -78,8 +78,8 @@ int main(int argc, char **argv)
 		}
 		if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
 			return 2;
+		execs += forks % 2;	/* the child exec'd when forks was odd */
 		forks++;
-		execs += forks % 2;
 		{
 			void *h = dlopen("libresolv.so.2", RTLD_NOW | RTLD_LOCAL);
 
