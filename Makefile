@@ -162,4 +162,7 @@ $(BUILD)/workloads/libground_truth.so: tests/workloads/ground_truth_lib.c
 $(BUILD)/workloads/ground_truth: tests/workloads/ground_truth.c $(BUILD)/workloads/libground_truth.so
 	$(Q)$(CC) $(WORKLOAD_CFLAGS) -o $@ $< -L$(BUILD)/workloads -lground_truth \
 		-Wl,-rpath,'$$ORIGIN' -pthread
-test check: $(BUILD)/workloads/ground_truth
+$(BUILD)/workloads/ground_truth_jit: tests/workloads/ground_truth_jit.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(WORKLOAD_CFLAGS) -o $@ $<
+test check: $(BUILD)/workloads/ground_truth $(BUILD)/workloads/ground_truth_jit
