@@ -139,6 +139,112 @@ static void sort_lines(struct lines *ls)
 	free(idx);
 }
 
+/*
+ * The same order without comparing whole lines: a depth-first walk of the
+ * stack trie, each node's own line before its children, children sorted by
+ * name. Equal to the text order unless a child's name is a prefix of (or
+ * equal to) a sibling's, where the text after the name decides; then this
+ * returns false and the caller sorts the lines as text.
+ */
+struct name_key {
+	const char *s;
+	size_t len;
+	u32 node;
+};
+
+static int cmp_names(const void *x, const void *y)
+{
+	const struct name_key *a = x, *b = y;
+	size_t m = a->len < b->len ? a->len : b->len;
+	int r = memcmp(a->s, b->s, m);
+
+	return r ? r : (a->len > b->len) - (a->len < b->len);
+}
+
+static bool sort_lines_by_trie(struct lines *ls)
+{
+	const struct profile *p = ls->p;
+	const struct stack_trie *t = &p->stacks;
+	size_t n = t->n, i, k, nout = 0, top = 0;
+	u32 *line_of = xcalloc(n + 1, sizeof(*line_of));	/* line index + 1, or 0 */
+	u32 *first = xcalloc(n + 1, sizeof(*first));	/* first child's slot in kids + 1 */
+	u32 *count = xcalloc(n + 1, sizeof(*count));
+	u32 *kids = xmalloc((n + 1) * sizeof(*kids)), *stack = NULL;
+	struct name_key *keys = NULL;
+	size_t kcap = 0, scap = 0;
+	struct line *out;
+	bool ok = true;
+
+	for (i = 0; i < ls->n; i++) {
+		if (line_of[ls->v[i].stack]) {	/* a stack twice: only the text order knows */
+			ok = false;
+			goto out;
+		}
+		line_of[ls->v[i].stack] = (u32)i + 1;
+	}
+	/* children grouped by parent (counting sort), then each group by name */
+	for (i = 1; i < n; i++)
+		count[t->parent[i]]++;
+	for (i = 0, k = 0; i < n; i++) {
+		first[i] = (u32)k;
+		k += count[i];
+		count[i] = 0;
+	}
+	for (i = 1; i < n; i++) {
+		u32 par = t->parent[i];
+
+		kids[first[par] + count[par]++] = (u32)i;
+	}
+	for (i = 0; i < n && ok; i++) {
+		u32 c = count[i];
+
+		if (c < 2)
+			continue;
+		XGROW(keys, kcap, c);
+		for (k = 0; k < c; k++) {
+			u32 node = kids[first[i] + k];
+
+			keys[k].s = strtab__get(&p->strings, p->frames.frames[t->frame[node]].name, &keys[k].len);
+			keys[k].node = node;
+		}
+		qsort(keys, c, sizeof(*keys), cmp_names);
+		for (k = 0; k < c; k++) {
+			if (k + 1 < c && keys[k].len <= keys[k + 1].len &&
+			    !memcmp(keys[k].s, keys[k + 1].s, keys[k].len)) {
+				ok = false;	/* a prefix of (or equal to) the next name */
+				break;
+			}
+			kids[first[i] + k] = keys[k].node;
+		}
+	}
+	if (!ok)
+		goto out;
+	/* depth-first, children in order: push them reversed */
+	out = xmalloc((ls->n + 1) * sizeof(*out));
+	XGROW(stack, scap, 1);
+	stack[top++] = STACK_ROOT;
+	while (top) {
+		u32 node = stack[--top], c = count[node];
+
+		if (line_of[node])
+			out[nout++] = ls->v[line_of[node] - 1];
+		XGROW(stack, scap, top + c);
+		for (k = c; k > 0; k--)
+			stack[top++] = kids[first[node] + k - 1];
+	}
+	free(ls->v);
+	ls->v = out;
+	ls->n = nout;
+out:
+	free(line_of);
+	free(first);
+	free(count);
+	free(kids);
+	free(keys);
+	free(stack);
+	return ok;
+}
+
 static void lines_release(struct lines *ls)
 {
 	free(ls->v);
@@ -348,7 +454,7 @@ int flame_layout__build(struct flame_layout *l, const struct profile *p, const s
 		l->owned = profile__new(p->ncols);
 		transform_lines(&ls, l->owned, true, false);
 	}
-	if (!o->flamechart) {
+	if (!o->flamechart && !sort_lines_by_trie(&ls)) {
 		build_paths(&ls);
 		sort_lines(&ls);
 	}

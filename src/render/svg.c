@@ -89,9 +89,16 @@ static void fixed(FILE *f, double v, int decimals)
 /* Perl's default number formatting ("%.15g"). */
 static void num(FILE *f, double v)
 {
-	if (v >= 0 && v < 1e15 && v == (double)(unsigned long long)v) {
-		char buf[32], *p = utoa_rev(buf + sizeof(buf), (unsigned long long)v);
+	if (v >= 0 && v < 1e14 && v * 2 == (double)(unsigned long long)(v * 2)) {
+		/* whole numbers and halves (a label's y), which "%.15g" prints exactly */
+		char buf[32], *p = buf + sizeof(buf);
+		unsigned long long h = (unsigned long long)(v * 2);
 
+		if (h & 1) {
+			*--p = '5';
+			*--p = '.';
+		}
+		p = utoa_rev(p, h / 2);
 		fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), f);
 		return;
 	}

@@ -5,8 +5,9 @@
  * restores, Ctrl-F / F3 / "Search" asks for a regular expression, "ic"
  * toggles case, and the zoom and search are kept in the URL.
  *
- * Speed on big graphs: frame geometry is read from the DOM once into
- * typed arrays; events are handled by one listener on the frames group;
+ * Speed on big graphs: opening does no per-frame work; frame geometry is
+ * read from the DOM into typed arrays at the first zoom or search; events
+ * are handled by one listener on the frames group;
  * zoom and search touch only frames whose state changes, and names are
  * read from the titles only when a search needs them.
  */
@@ -14,36 +15,24 @@
 var E = {
 	n: 0, g: null, x: null, w: null, y: null, names: null, samples: null,
 	state: null, touched: [], labels: [], zoomed: -1, term: null, ic: false, fills: null, total: 0,
-	details: null, matched: null, unzoom: null, searchbtn: null, icbtn: null,
+	frames: null, details: null, matched: null, unzoom: null, searchbtn: null, icbtn: null,
 	searchcolor: "rgb(230,0,230)"
 };
 
 function init(evt) {
 	var frames = document.getElementById("frames");
-	var i, r;
 
 	E.details = document.getElementById("details").firstChild;
 	E.matched = document.getElementById("matched");
 	E.unzoom = document.getElementById("unzoom");
 	E.searchbtn = document.getElementById("search");
 	E.icbtn = document.getElementById("ignorecase");
-	E.g = frames.children;
-	E.n = E.g.length;
-	E.x = new Float64Array(E.n);
-	E.w = new Float64Array(E.n);
-	E.y = new Float64Array(E.n);
-	E.state = new Uint8Array(E.n);	/* 0 normal, 1 zoomed/scaled, 2 parent, 3 hidden */
-	for (i = 0; i < E.n; i++) {
-		r = E.g[i].getElementsByTagName("rect")[0];
-		E.x[i] = parseFloat(r.getAttribute("x"));
-		E.w[i] = parseFloat(r.getAttribute("width"));
-		E.y[i] = parseFloat(r.getAttribute("y"));
-		E.g[i].ember_i = i;
-	}
+	E.frames = frames;
+	/* nothing per frame here: opening a big graph costs only the parse */
 	frames.addEventListener("mouseover", function (e) {
-		var i = frame_of(e.target);
-		if (i >= 0)
-			E.details.nodeValue = "Function: " + title_of(i);
+		var g = group_of(e.target);
+		if (g)
+			E.details.nodeValue = "Function: " + title_text(g);
 	});
 	frames.addEventListener("mouseout", function (e) {
 		E.details.nodeValue = " ";
@@ -89,14 +78,51 @@ function init(evt) {
 	restore_from_url();
 }
 
-function frame_of(el) {
-	while (el && el.ember_i === undefined)
+/* Frame geometry, read from the DOM once, the first time a zoom or search needs it. */
+function load_frames() {
+	var i, r;
+	if (E.x)
+		return;
+	E.g = E.frames.children;
+	E.n = E.g.length;
+	E.x = new Float64Array(E.n);
+	E.w = new Float64Array(E.n);
+	E.y = new Float64Array(E.n);
+	E.state = new Uint8Array(E.n);	/* 0 normal, 1 zoomed/scaled, 2 parent, 3 hidden */
+	E.rects = new Array(E.n);
+	E.texts = new Array(E.n);
+	for (i = 0; i < E.n; i++) {
+		/* ember writes title, rect and text in that order */
+		r = E.rects[i] = E.g[i].children[1];
+		E.texts[i] = E.g[i].children[2];
+		E.x[i] = parseFloat(r.getAttribute("x"));
+		E.w[i] = parseFloat(r.getAttribute("width"));
+		E.y[i] = parseFloat(r.getAttribute("y"));
+		E.g[i].ember_i = i;
+	}
+}
+
+function group_of(el) {
+	while (el && el.parentNode !== E.frames)
 		el = el.parentNode;
-	return el ? el.ember_i : -1;
+	return el;
+}
+
+function title_text(g) {
+	var t = g.getElementsByTagName("title")[0];
+	return t && t.firstChild ? t.firstChild.nodeValue : "";
+}
+
+function frame_of(el) {
+	var g = group_of(el);
+	if (!g)
+		return -1;
+	load_frames();
+	return g.ember_i;
 }
 
 function title_of(i) {
-	var t = E.g[i].getElementsByTagName("title")[0];
+	var t = E.g[i].firstElementChild;
 	return t && t.firstChild ? t.firstChild.nodeValue : "";
 }
 
@@ -105,6 +131,7 @@ function load_names() {
 	var i, t, k, m;
 	if (E.names)
 		return;
+	load_frames();
 	E.names = new Array(E.n);
 	E.samples = new Float64Array(E.n);
 	for (i = 0; i < E.n; i++) {
@@ -136,7 +163,7 @@ function frame_name(i) {
 
 /* Move frame i to x, width w; label undefined = fit the name to the new width. */
 function place(i, x, w, label) {
-	var g = E.g[i], r = g.getElementsByTagName("rect")[0], t = g.getElementsByTagName("text")[0];
+	var r = E.rects[i], t = E.texts[i];
 	r.setAttribute("x", x.toFixed(1));
 	r.setAttribute("width", w.toFixed(1));
 	if (t) {
@@ -152,7 +179,7 @@ function set_state(i, s) {
 	if (E.state[i] === 0) {
 		/* first change since the last reset: remember what ember drew */
 		E.touched.push(i);
-		t = g.getElementsByTagName("text")[0];
+		t = E.texts[i];
 		E.labels.push(t ? t.textContent : "");
 	}
 	g.classList.toggle("hide", s === 3);
@@ -226,8 +253,7 @@ function reset_search() {
 	if (E.fills) {
 		for (i = 0; i < E.n; i++) {
 			if (E.fills[i] !== undefined) {
-				r = E.g[i].getElementsByTagName("rect")[0];
-				r.setAttribute("fill", E.fills[i]);
+				E.rects[i].setAttribute("fill", E.fills[i]);
 			}
 		}
 	}
@@ -255,7 +281,7 @@ function search(term) {
 	for (i = 0; i < E.n; i++) {
 		if (!re.test(E.names[i]))
 			continue;
-		r = E.g[i].getElementsByTagName("rect")[0];
+		r = E.rects[i];
 		E.fills[i] = r.getAttribute("fill");
 		r.setAttribute("fill", E.searchcolor);
 		hits.push(i);
@@ -309,6 +335,8 @@ function set_param(name, value) {
 
 function restore_from_url() {
 	var p = get_params(), i, x, y;
+	if (p.x !== undefined || p.s)
+		load_frames();
 	if (p.i === "1") {
 		E.ic = true;
 		E.icbtn.classList.add("show");
