@@ -231,7 +231,7 @@ static struct elf_object *map_object(struct converter *c, struct map *m, u32 pid
 {
 	if (!m->resolved) {
 		m->resolved = true;
-		m->obj = symcache__object(&c->syms, m->path, m->build_id, m->build_id_len, (int)pid);
+		m->obj = symcache__object(&c->syms, m, (int)pid);
 	}
 	return m->obj;
 }
@@ -350,6 +350,18 @@ static u32 user_frame(struct converter *c, struct process *p, const struct unwin
 		}
 		if (o) {
 			snprintf(c->namebuf, sizeof(c->namebuf), "[%s]", o->base);
+			return profile__frame(c->prof, c->namebuf, strlen(c->namebuf), FRAME_KIND__USER);
+		}
+		if (m->path) {	/* a file ember could not open: its name, as perf shows it */
+			size_t len;
+			const char *path = strtab__get(&c->syms.paths, m->path, &len);
+			const char *slash = memrchr(path, '/', len);
+
+			if (slash) {
+				len -= (size_t)(slash + 1 - path);
+				path = slash + 1;
+			}
+			snprintf(c->namebuf, sizeof(c->namebuf), "[%.*s]", (int)len, path);
 			return profile__frame(c->prof, c->namebuf, strlen(c->namebuf), FRAME_KIND__USER);
 		}
 		return profile__frame(c->prof, "[unknown]", 9, FRAME_KIND__USER);

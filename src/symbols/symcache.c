@@ -4,12 +4,14 @@
  * /proc/kallsyms.
  */
 #include "symbols/symcache.h"
+#include "symbols/maps.h"
 #include "base/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/stat.h>
 
 void symcache__init(struct symcache *c)
 {
@@ -67,32 +69,53 @@ static bool same_build_id(const struct elf_object *o, const u8 *bid, size_t len)
 	return !len || (o->build_id_len == len && !memcmp(o->build_id, bid, len));
 }
 
-static struct elf_object *open_for(struct symcache *c, const char *path, const u8 *bid, size_t bid_len,
-				   int pid)
+/* Whether process @pid sees another root directory than we do (a container). */
+static bool other_root(int pid)
 {
-	struct elf_object *o = NULL;
-	char alt[4160];
+	char root[64];
+	struct stat a, b;
 
-	if (!elf_object__open(path, NULL, &o) && same_build_id(o, bid, bid_len))
-		return o;
-	if (pid > 0) {
-		struct elf_object *o2 = NULL;
-
-		snprintf(alt, sizeof(alt), "/proc/%d/root%s", pid, path);
-		if (!elf_object__open(alt, NULL, &o2) && same_build_id(o2, bid, bid_len)) {
-			elf_object__free(o);
-			return o2;
-		}
-		elf_object__free(o2);
-	}
-	if (o)
-		c->build_id_mismatches++;
-	return o;	/* a file with another build-id is still better than nothing */
+	snprintf(root, sizeof(root), "/proc/%d/root", pid);
+	return !stat(root, &a) && !stat("/", &b) && (a.st_dev != b.st_dev || a.st_ino != b.st_ino);
 }
 
-struct elf_object *symcache__object(struct symcache *c, u32 path, const u8 *bid, size_t bid_len, int pid)
+static struct elf_object *open_for(struct symcache *c, const char *path, const struct map *m, int pid)
 {
-	size_t plen, klen;
+	struct elf_object *best = NULL, *o;
+	char cand[3][4160];
+	int n = 0, i;
+
+	if (pid > 0 && other_root(pid))
+		snprintf(cand[n++], sizeof(cand[0]), "/proc/%d/root%s", pid, path);
+	snprintf(cand[n++], sizeof(cand[0]), "%s", path);
+	if (pid > 0) {
+		if (n == 1)
+			snprintf(cand[n++], sizeof(cand[0]), "/proc/%d/root%s", pid, path);
+		snprintf(cand[n++], sizeof(cand[0]), "/proc/%d/map_files/%llx-%llx", pid,
+			 (unsigned long long)m->start, (unsigned long long)m->end);
+	}
+	for (i = 0; i < n; i++) {
+		if (elf_object__open(cand[i], NULL, &o))
+			continue;
+		if (same_build_id(o, m->build_id, m->build_id_len)) {
+			elf_object__free(best);
+			return o;
+		}
+		if (!best)
+			best = o;	/* another build-id: better than nothing, if nothing matches */
+		else
+			elf_object__free(o);
+	}
+	if (best)
+		c->build_id_mismatches++;
+	return best;
+}
+
+struct elf_object *symcache__object(struct symcache *c, const struct map *m, int pid)
+{
+	const u8 *bid = m->build_id;
+	size_t plen, klen, bid_len = m->build_id_len;
+	u32 path = m->path;
 	const char *p = strtab__get(&c->paths, path, &plen);
 	char key[4200], hex[41], file[4096];
 	u32 id;
@@ -124,7 +147,7 @@ struct elf_object *symcache__object(struct symcache *c, u32 path, const u8 *bid,
 	}
 	if (!c->tried[id]) {
 		c->tried[id] = 1;
-		c->objs[id] = open_for(c, file, bid, bid_len, pid);
+		c->objs[id] = open_for(c, file, m, pid);
 	}
 	return c->objs[id];
 }

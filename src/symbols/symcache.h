@@ -31,14 +31,18 @@ void symcache__release(struct symcache *c);
 /* Id of the mapping path @path (@len bytes) in c->paths. */
 u32 symcache__path(struct symcache *c, const char *path, size_t len);
 
+struct map;
+
 /*
- * The object for mapping path id @path with build-id @bid (@bid_len 0 =
- * unknown) as seen by process @pid (its /proc/PID/root is tried when the
- * plain path fails or has another build-id). NULL when it cannot be opened
- * or is not a file ("[heap]", "//anon"). "[vdso]" gives this kernel's vDSO.
+ * The object behind mapping @m (its path id, and build-id when the MMAP2
+ * record had one) in process @pid. Tried in order, keeping the first file
+ * whose build-id matches: the path inside the process's root when that is
+ * not ours (containers), the path, /proc/PID/root/path, and
+ * /proc/PID/map_files/START-END (binaries deleted or replaced since they
+ * were mapped). NULL when none opens or @m is not a file ("[heap]",
+ * "//anon"); "[vdso]" gives this kernel's vDSO.
  */
-struct elf_object *symcache__object(struct symcache *c, u32 path, const u8 *bid, size_t bid_len,
-				    int pid);
+struct elf_object *symcache__object(struct symcache *c, const struct map *m, int pid);
 
 /* Kernel symbols (loaded on first use); NULL when /proc/kallsyms is unusable. */
 const struct kallsyms *symcache__kernel(struct symcache *c);

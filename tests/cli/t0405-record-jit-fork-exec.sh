@@ -15,7 +15,7 @@ grep -Eq '^ground_truth-[0-9]+;__clone3;start_thread;thread_main;leaf_thread [0-
 	fail "no thread stacks of the exec'd ground_truth: $(grep ground_truth- fe.folded | head -3)"
 awk '/^ground_truth/ { n = $NF; t += n; split($0, f, ";"); if (f[2] == "_start" || f[2] == "__clone3") c += n }
      END { printf "%d samples of the children, %.2f%% complete\n", t, 100 * c / t; exit !(t >= 100 && c >= 0.99 * t) }' fe.folded ||
-	fail "children: too few samples or incomplete stacks"
+	fail "children: too few samples or incomplete stacks: $(grep '^ground_truth' fe.folded | grep -Ev '^[^;]*;(_start|__clone3);' | head -5)"
 jit=$(awk '/;jit_spin_loop( |;)/ { s += $NF } END { print s + 0 }' fe.folded)
 [ "$jit" -ge 50 ] || fail "only $jit samples in the JIT code"
 [ ! -e "/tmp/perf-$(sed -n 's/^ground_truth_ji-\([0-9]*\);.*/\1/p' fe.folded | head -1).map" ] || fail "perf map left behind"
