@@ -613,6 +613,12 @@ static int decode_pb(const u8 *data, size_t len, const char *name, struct profil
 		copy_str(info->period_type, sizeof(info->period_type), dec__str(&d, pb->period_type->type));
 		copy_str(info->period_unit, sizeof(info->period_unit), dec__str(&d, pb->period_type->unit));
 	}
+	info->default_col = ncols - 1;
+	if (pb->default_sample_type && dec__str_ok(&d, pb->default_sample_type))
+		for (c = 0; c < ncols; c++)
+			if (!strcmp(dec__str(&d, pb->sample_type[c]->type),
+				    dec__str(&d, pb->default_sample_type)))
+				info->default_col = c;
 	info->period = pb->period;
 	info->time_nanos = pb->time_nanos;
 	info->duration_nanos = pb->duration_nanos;

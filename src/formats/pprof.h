@@ -52,6 +52,8 @@ struct pprof_info {
 	u64 samples;		/* Sample messages read */
 	u64 dropped_cols;	/* sample types beyond PROFILE_MAX_COLS, not kept */
 	u64 negative;		/* negative values, read as 0 */
+	unsigned default_col;	/* the column to show by default: default_sample_type's,
+				   else the last kept one (go tool pprof's rule) */
 };
 
 /*

@@ -77,7 +77,7 @@ TEST(test_pprof__roundtrip_keeps_stacks_values_and_types)
 {
 	struct profile *p = heap_like(), *q;
 	struct pprof_write_opts o = { .period_type = "space", .period_unit = "bytes",
-				      .period = 524288, .default_col = 1, .time_nanos = 42 };
+				      .period = 524288, .default_col = 0, .time_nanos = 42 };
 	struct pprof_info info;
 	char *a, *b;
 	size_t len;
@@ -93,6 +93,7 @@ TEST(test_pprof__roundtrip_keeps_stacks_values_and_types)
 	ASSERT_STREQ(info.period_unit, "bytes");
 	ASSERT_EQ_U64(info.period, 524288);
 	ASSERT_EQ_U64(info.time_nanos, 42);
+	ASSERT_EQ_U64(info.default_col, 0);
 	ASSERT_EQ_U64(info.samples, 3);
 	ASSERT_EQ_U64(profile__total(q, 0), 11);
 	ASSERT_EQ_U64(profile__total(q, 1), 3000 + (1ull << 40));
@@ -115,6 +116,7 @@ TEST(test_pprof__kernel_frames_come_back_as_kernel)
 
 	q = roundtrip(p, NULL, &info, &err);
 	ASSERT_EQ_U64(err, 0);
+	ASSERT_EQ_U64(info.default_col, 1);	/* none named: the last column */
 	for (i = 0; i < q->frames.n; i++)
 		if (q->frames.frames[i].kind == FRAME_KIND__KERNEL) {
 			kernel++;
