@@ -8,7 +8,8 @@
 # shaped like Java/kernel profiles ("deep", depth 20-60) and like short C
 # profiles ("wide", depth ~10); 1,000,000 unique stacks of each shape for
 # the big-profile bar (<= 3 s, SVG <= 10 MB). Runs are interleaved (ember, Perl, ember,
-# ...) and medians reported; the frame sets of the two SVGs are compared with
+# ...) and medians reported, wall clock and CPU time (user + sys: the machine
+# is shared, so CPU time is the steadier figure); the frame sets of the two SVGs are compared with
 # tests/golden/flame/frames.py. With chromium and tests/browser/node_modules,
 # bench/flame-browser.js also times opening, zooming and searching a
 # 100,000-stack graph in the browser, ember's SVG against flamegraph.pl's.
@@ -25,12 +26,20 @@ mkdir -p "$DIR"
 gen() { # shape n file
 	[ -s "$3" ] || python3 "$REPO/bench/flame-gen.py" "$1" "$2" >"$3"
 }
-timed() { # label outfile cmd... ; prints "seconds maxrss_kb" (wall clock to the ms)
+timed() { # label outfile cmd... ; prints "wall_seconds maxrss_kb cpu_seconds" (wall to the ms)
 	local label=$1 out=$2 t0 t1; shift 2
 	t0=$(date +%s%N)
-	/usr/bin/time -f "%M" -o "$DIR/$label.time" "$@" >"$out" 2>/dev/null || true
+	/usr/bin/time -f "%M %U %S" -o "$DIR/$label.time" "$@" >"$out" 2>/dev/null || true
 	t1=$(date +%s%N)
-	echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b - a) / 1e9}') $(tail -1 "$DIR/$label.time")"
+	echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b - a) / 1e9}')" \
+		"$(tail -1 "$DIR/$label.time" | awk '{printf "%s %.2f", $1, $2 + $3}')"
+}
+# ember is too quick for /usr/bin/time's 10 ms steps: time LOOP runs in one go
+LOOP=${LOOP:-10}
+timed_loop() { # label outfile cmd... ; like timed, per run of LOOP runs
+	local label=$1 out=$2; shift 2
+	timed "$label" "$out" bash -c 'for ((k = 0; k < '"$LOOP"'; k++)); do "$@" >"$0" || exit; done' "$out" "$@" |
+		awk -v n="$LOOP" '{printf "%.4f %s %.4f\n", $1 / n, $2, $3 / n}'
 }
 median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
@@ -42,19 +51,21 @@ for shape in deep wide; do
 	cat "$in" >/dev/null
 	: >"$DIR/e.times"; : >"$DIR/p.times"
 	for ((i = 0; i < RUNS; i++)); do
-		timed ember "$DIR/ember.svg" "$EMBER" flame "$in" | cut -d' ' -f1 >>"$DIR/e.times"
-		timed perl "$DIR/perl.svg" perl "$FG/flamegraph.pl" "$in" | cut -d' ' -f1 >>"$DIR/p.times"
+		timed_loop ember "$DIR/ember.svg" "$EMBER" flame "$in" >>"$DIR/e.times"
+		timed perl "$DIR/perl.svg" perl "$FG/flamegraph.pl" "$in" >>"$DIR/p.times"
 	done
-	e=$(median <"$DIR/e.times"); p=$(median <"$DIR/p.times")
+	e=$(cut -d' ' -f1 "$DIR/e.times" | median); p=$(cut -d' ' -f1 "$DIR/p.times" | median)
+	ec=$(cut -d' ' -f3 "$DIR/e.times" | median); pc=$(cut -d' ' -f3 "$DIR/p.times" | median)
 	python3 "$REPO/tests/golden/flame/frames.py" "$DIR/perl.svg" >"$DIR/perl.frames"
 	if python3 "$REPO/tests/golden/flame/frames.py" --compare "$DIR/perl.frames" "$DIR/ember.svg" >/dev/null; then
 		same="same frames"
 	else
 		same="FRAMES DIFFER"
 	fi
-	printf '%-5s 30,000 stacks (%s MB, %s frames drawn): ember %ss, flamegraph.pl %ss, %sx (%s)\n' \
+	printf '%-5s 30,000 stacks (%s MB, %s frames drawn): ember %ss, flamegraph.pl %ss: %sx wall clock; CPU %ss vs %ss (%sx); %s\n' \
 		"$shape" "$(awk -v s="$(stat -c %s "$in")" 'BEGIN {printf "%.1f", s / 1e6}')" \
-		"$(wc -l <"$DIR/perl.frames")" "$e" "$p" "$(awk -v e="$e" -v p="$p" 'BEGIN {printf "%.1f", p / (e > 0 ? e : 0.001)}')" "$same"
+		"$(wc -l <"$DIR/perl.frames")" "$e" "$p" "$(awk -v e="$e" -v p="$p" 'BEGIN {printf "%.1f", p / (e > 0 ? e : 0.001)}')" \
+		"$ec" "$pc" "$(awk -v e="$ec" -v p="$pc" 'BEGIN {printf "%.0f", p / (e > 0 ? e : 0.01)}')" "$same"
 done
 
 for shape in wide deep; do

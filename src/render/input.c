@@ -1,9 +1,10 @@
 /*
- * input.c - the renderer's input: all streams read into memory (bounded by
- * FLAME_INPUT_MAX), sniffed, and handed to the folded or perf script reader.
- * The line order of a flame chart is recovered by reading each folded line
- * on its own with folded_read() and mapping its stack into the profile, so
- * the folded grammar stays in one place (src/formats/folded.c).
+ * input.c - the renderer's input, read by src/formats' registry
+ * (format_read: detection by content, then the folded, perf script or pprof
+ * reader). Only a flame chart of folded input is read here: its streams go
+ * into memory (bounded by FLAME_INPUT_MAX) and each line is read on its own
+ * with folded_read() and mapped into one profile, so the line order is kept
+ * and the folded grammar stays in one place (src/formats/folded.c).
  */
 #include "render/input.h"
 #include "base/xalloc.h"
@@ -99,10 +100,10 @@ static int read_ordered(struct flame_input *fi, const char *buf, size_t len, con
 				total += q->values[i * q->ncols];
 				fi->nseq++;
 			}
-			fi->folded.lines += st.lines;
+			fi->stats.lines += st.lines;
 		} else {
-			fi->folded.lines++;
-			fi->folded.ignored++;
+			fi->stats.lines++;
+			fi->stats.ignored++;
 		}
 		profile__free(q);
 		instream__free(in);
@@ -129,33 +130,26 @@ int flame_input__read(struct flame_input *fi, struct instream **ins, size_t n, b
 		      struct diag_log *log, struct em_diag *diag)
 {
 	const char *name = n == 1 ? instream__name(ins[0]) : "input";
+	struct perf_script_opts po = { 0 };
 	char *buf = NULL;
 	size_t len = 0;
-	struct instream *in;
-	int err;
+	int err, f;
 
 	memset(fi, 0, sizeof(*fi));
+	f = keep_order ? input_format__detect(ins[0], diag) : INPUT_FORMAT__AUTO;
+	if (f < 0)
+		return f;
+	if (f != INPUT_FORMAT__FOLDED) {
+		err = format_read(ins, n, (enum input_format)f, &po, &fi->p, &fi->stats, log, diag);
+		fi->format = fi->stats.format;
+		fi->differential = !err && fi->stats.differential;
+		return err;
+	}
+	fi->format = INPUT_FORMAT__FOLDED;
 	err = slurp(ins, n, &buf, &len, diag);
 	if (err)
 		return err;
-	if (!len) {
-		free(buf);
-		em_diag__set(diag, name, 0, "empty input");
-		return -EM_E_EMPTY_INPUT;
-	}
-	in = instream__from_memory(buf, len, name);
-	if (perf_script_probe(buf, len < 65536 ? len : 65536)) {
-		struct perf_script_opts po = { 0 };
-
-		fi->perf_script = true;
-		err = perf_script_read(&in, 1, &po, &fi->p, &fi->perf, log, diag);
-	} else if (keep_order) {
-		err = read_ordered(fi, buf, len, name, log, diag);
-	} else {
-		err = folded_read(in, &fi->p, &fi->folded, log, diag);
-		fi->differential = !err && fi->folded.differential;
-	}
-	instream__free(in);
+	err = read_ordered(fi, buf, len, name, log, diag);
 	free(buf);
 	if (err) {
 		profile__free(fi->p);

@@ -1,8 +1,8 @@
 /*
  * input.h - reading what `ember flame` and `ember diff` draw from: folded
- * stacks or `perf script` text, told apart by perf_script_probe() on the
- * first bytes, read through src/formats. For flame charts it also keeps the
- * folded lines' order, which a profile (one entry per unique stack) loses.
+ * stacks, `perf script` text or pprof, told apart by content and read by
+ * src/formats (format_read). For flame charts it also keeps the folded
+ * lines' order, which a profile (one entry per unique stack) loses.
  */
 #ifndef EMBER_RENDER_INPUT_H
 #define EMBER_RENDER_INPUT_H
@@ -10,7 +10,7 @@
 #include "base/err.h"
 #include "base/instream.h"
 #include "formats/folded.h"
-#include "formats/perf_script.h"
+#include "formats/format.h"
 #include "profile/diff.h"
 #include "profile/profile.h"
 
@@ -18,14 +18,13 @@
 
 struct flame_input {
 	struct profile *p;	/* the profile (owned) */
-	bool perf_script;	/* the input was `perf script` text */
+	enum input_format format;	/* what the (first) input was */
 	bool differential;	/* folded input with two counts per line */
 	/* keep_order only: one entry per folded line, in input order */
 	u32 *seq_stacks;
 	u64 *seq_values;	/* p->ncols per line */
 	size_t nseq;
-	struct folded_read_stats folded;
-	struct perf_script_stats perf;
+	struct format_read_stats stats;
 };
 
 /*
