@@ -166,6 +166,12 @@ struct profile *converter__take(struct converter *c)
 	return p;
 }
 
+void converter__prefetch(struct converter *c)
+{
+	if (c->opts.kernel)
+		symcache__prefetch_kernel(&c->syms);
+}
+
 const struct converter_stats *converter__stats(const struct converter *c)
 {
 	return &c->stats;

@@ -43,6 +43,9 @@ void converter__free(struct converter *c);
 /* Apply one record (a sample, or side-band). Returns 0 or -EM_E_BAD_INPUT (counted, harmless). */
 int converter__record(struct converter *c, const struct perf_event_header *h);
 
+/* Start loading what the first samples will need (kernel symbols) in the background. */
+void converter__prefetch(struct converter *c);
+
 /* Read process @pid's comm, threads' comms and maps from /proc. Returns 0 or -errno. */
 int converter__load_proc(struct converter *c, int pid) __must_check;
 

@@ -5,6 +5,7 @@
  */
 #include "record/events.h"
 #include "base/err.h"
+#include "base/xalloc.h"
 
 #include <string.h>
 
@@ -193,6 +194,31 @@ int event__decode(const struct perf_event_header *h, struct event *ev)
 		}
 	}
 	return 0;
+}
+
+struct perf_event_header *event__copy_compact(const struct perf_event_header *h)
+{
+	struct perf_event_header *c;
+	struct event ev;
+	size_t head, keep;
+	u64 v;
+	u8 *p;
+
+	if (h->type != PERF_RECORD_SAMPLE || event__decode(h, &ev) || !ev.sample.stack_size)
+		return xmemdup(h, h->size);
+	keep = (size_t)((ev.sample.dyn_size + 7) & ~7ull);
+	head = (size_t)(ev.sample.stack - (const u8 *)h) - 8;	/* up to the size field */
+	if (keep >= ev.sample.stack_size || head + 8 + ev.sample.stack_size + 8 != h->size)
+		return xmemdup(h, h->size);
+	c = xmalloc(head + 8 + keep + 8);
+	p = (u8 *)c;
+	memcpy(p, h, head);
+	v = keep;
+	memcpy(p + head, &v, 8);
+	memcpy(p + head + 8, ev.sample.stack, keep);
+	memcpy(p + head + 8 + keep, &ev.sample.dyn_size, 8);
+	c->size = (uint16_t)(head + 8 + keep + 8);
+	return c;
 }
 
 u64 event__time(const struct perf_event_header *h)

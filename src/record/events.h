@@ -70,6 +70,13 @@ struct event {
  */
 int event__decode(const struct perf_event_header *h, struct event *ev) __must_check;
 
+/*
+ * A malloc'd copy of the record @h (caller frees). A sample's user stack is
+ * cut to the bytes the kernel really copied (dyn_size, rounded up to 8),
+ * usually far fewer than --stack-size asked for; the copy decodes the same.
+ */
+struct perf_event_header *event__copy_compact(const struct perf_event_header *h);
+
 /* Timestamp of a record (sample or sample_id_all trailer); 0 when none. */
 u64 event__time(const struct perf_event_header *h);
 

@@ -76,7 +76,11 @@ static int open_one(struct session *s, struct perf_event_attr *attr, pid_t pid, 
 		XGROW(s->fds, s->fds_cap, s->nfds + 1);
 	s->fds[s->nfds++] = fd;
 	if (s->ring_fd[cpu] < 0) {
-		err = ring__mmap(&s->rings[cpu], fd, RING_PAGES);
+		size_t pages = RING_PAGES;
+
+		/* without CAP_IPC_LOCK, kernel.perf_event_mlock_kb caps the rings: shrink to fit */
+		while ((err = ring__mmap(&s->rings[cpu], fd, pages)) == -EPERM && pages > 16)
+			pages /= 2;
 		if (err)
 			return err;
 		s->ring_fd[cpu] = fd;
@@ -115,7 +119,7 @@ static int queue_record(void *ctx, const struct perf_event_header *h)
 		XGROW(s->q, s->qcap, s->nq + 1);
 	s->q[s->nq].time = event__time(h);
 	s->q[s->nq].seq = s->seq++;
-	s->q[s->nq].h = xmemdup(h, h->size);
+	s->q[s->nq].h = event__copy_compact(h);
 	s->nq++;
 	return 0;
 }
@@ -377,6 +381,7 @@ int record_session__run(const struct record_opts *o, struct record_result *res, 
 	for (cpu = 0; cpu < s.ncpus; cpu++)
 		s.ring_fd[cpu] = -1;
 	s.conv = converter__new(&o->conv);
+	converter__prefetch(s.conv);
 	err = open_events(&s, diag);
 	if (err)
 		goto out;

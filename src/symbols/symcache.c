@@ -21,9 +21,59 @@ void symcache__init(struct symcache *c)
 	kallsyms__init(&c->kernel);
 }
 
+/*
+ * The background load: shared by the loader thread and the cache, freed by
+ * whichever lets go last, so a short recording can end (and free its cache)
+ * without waiting for /proc/kallsyms.
+ */
+struct kernel_load {
+	struct kallsyms k;
+	int state;		/* as symcache.kernel_state */
+	int refs;		/* atomic */
+};
+
+static void kernel_load__put(struct kernel_load *kl)
+{
+	if (__atomic_sub_fetch(&kl->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		kallsyms__release(&kl->k);
+		free(kl);
+	}
+}
+
+static void *load_kernel(void *arg)
+{
+	struct kernel_load *kl = arg;
+
+	kl->state = kallsyms__load(&kl->k, "/proc/kallsyms") ? -1 : 1;
+	kernel_load__put(kl);
+	return NULL;
+}
+
+void symcache__prefetch_kernel(struct symcache *c)
+{
+	struct kernel_load *kl;
+
+	if (c->kernel_state || c->kernel_load)
+		return;
+	kl = xcalloc(1, sizeof(*kl));
+	kallsyms__init(&kl->k);
+	kl->refs = 2;
+	if (pthread_create(&c->kernel_loader, NULL, load_kernel, kl)) {
+		kallsyms__release(&kl->k);
+		free(kl);
+		return;
+	}
+	c->kernel_load = kl;
+}
+
 void symcache__release(struct symcache *c)
 {
 	size_t i;
+
+	if (c->kernel_load) {	/* never waited for: let the thread finish alone */
+		pthread_detach(c->kernel_loader);
+		kernel_load__put(c->kernel_load);
+	}
 
 	for (i = 0; i < strtab__count(&c->keys) && i < c->cap; i++)
 		elf_object__free(c->objs[i]);
@@ -154,6 +204,14 @@ struct elf_object *symcache__object(struct symcache *c, const struct map *m, int
 
 const struct kallsyms *symcache__kernel(struct symcache *c)
 {
+	if (c->kernel_load) {
+		pthread_join(c->kernel_loader, NULL);
+		c->kernel = c->kernel_load->k;	/* take the tables over */
+		c->kernel_state = c->kernel_load->state;
+		kallsyms__init(&c->kernel_load->k);
+		kernel_load__put(c->kernel_load);
+		c->kernel_load = NULL;
+	}
 	if (!c->kernel_state)
 		c->kernel_state = kallsyms__load(&c->kernel, "/proc/kallsyms") ? -1 : 1;
 	return c->kernel_state > 0 ? &c->kernel : NULL;

@@ -7,6 +7,7 @@
 #ifndef EMBER_SYMCACHE_H
 #define EMBER_SYMCACHE_H
 
+#include <pthread.h>
 #include "base/compiler.h"
 #include "profile/strtab.h"
 #include "symbols/elf_object.h"
@@ -20,6 +21,8 @@ struct symcache {
 	size_t cap;
 	struct kallsyms kernel;
 	int kernel_state;		/* 0 = not loaded, 1 = loaded, -1 = unavailable */
+	pthread_t kernel_loader;	/* symcache__prefetch_kernel's thread... */
+	struct kernel_load *kernel_load;	/* ...and what it fills in; NULL = none running */
 	struct elf_object *vdso;
 	bool vdso_tried;
 	u64 build_id_mismatches;	/* files whose build-id differed from the record's */
@@ -43,6 +46,13 @@ struct map;
  * "//anon"); "[vdso]" gives this kernel's vDSO.
  */
 struct elf_object *symcache__object(struct symcache *c, const struct map *m, int pid);
+
+/*
+ * Start reading /proc/kallsyms in a thread (it takes 50-200 ms, which the
+ * record loop cannot spend without its rings filling up). The first
+ * symcache__kernel() call waits for it.
+ */
+void symcache__prefetch_kernel(struct symcache *c);
 
 /* Kernel symbols (loaded on first use); NULL when /proc/kallsyms is unusable. */
 const struct kallsyms *symcache__kernel(struct symcache *c);

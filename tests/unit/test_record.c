@@ -90,6 +90,25 @@ TEST(test_record__decodes_a_sample)
 	ASSERT_EQ_U64(ev.sample.stack[63], 63);
 }
 
+TEST(test_record__compact_copy_keeps_the_valid_stack)
+{
+	struct rec r;
+	struct perf_event_header *c;
+	struct event a, b;
+
+	sample_record(&r, 64);	/* dyn_size 32 of 64 */
+	ASSERT(event__decode(finish(&r, PERF_RECORD_SAMPLE, 0), &a) == 0);
+	c = event__copy_compact((const void *)r.b);
+	ASSERT_EQ_U64(c->size, r.n - 32);
+	ASSERT(event__decode(c, &b) == 0);
+	ASSERT_EQ_U64(b.sample.stack_size, 32);
+	ASSERT_EQ_U64(b.sample.dyn_size, 32);
+	ASSERT(!memcmp(b.sample.stack, a.sample.stack, 32));
+	ASSERT(!memcmp(b.sample.regs, a.sample.regs, sizeof(a.sample.regs)));
+	ASSERT_EQ_U64(b.time, a.time);
+	free(c);
+}
+
 TEST(test_record__rejects_truncated_records)
 {
 	struct rec r;
