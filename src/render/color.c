@@ -201,9 +201,25 @@ static enum flame_palette resolve(enum flame_palette pal, const char *s, size_t 
 	}
 }
 
+/* "rgb(r,g,b)"; hand-formatted because it runs once per drawn frame */
 static void rgb(char out[FLAME_COLOR_LEN], int r, int g, int b)
 {
-	snprintf(out, FLAME_COLOR_LEN, "rgb(%d,%d,%d)", r, g, b);
+	int v[3] = { r, g, b }, i;
+	char *p = out;
+
+	memcpy(p, "rgb(", 4);
+	p += 4;
+	for (i = 0; i < 3; i++) {
+		int x = v[i] < 0 ? 0 : v[i] > 999 ? 999 : v[i];
+
+		if (x >= 100)
+			*p++ = (char)('0' + x / 100);
+		if (x >= 10)
+			*p++ = (char)('0' + x / 10 % 10);
+		*p++ = (char)('0' + x % 10);
+		*p++ = i < 2 ? ',' : ')';
+	}
+	*p = 0;
 }
 
 static void compute(struct flame_color *c, const char *name, size_t len, char out[FLAME_COLOR_LEN])

@@ -209,16 +209,22 @@ static void write_style(FILE *f, const struct flame_svg_opts *o)
 	fputs("</style>\n", f);
 }
 
+/* Text for a JS string literal inside CDATA: printable ASCII and UTF-8 only, no quote,
+ * backslash, ']' (which could end the CDATA section) or '<'. */
+static void js_string_body(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\' && *s != ']' && *s != '<' && *s != 0x7f)
+			fputc(*s, f);
+}
+
 static void write_script(FILE *f, const struct flame_svg_opts *o, const struct flame_layout *l)
 {
 	fputs("<script type=\"text/ecmascript\">\n<![CDATA[\n", f);
 	fprintf(f, "var ember_config = { xpad: %d, width: %u, fontsize: %.15g, fontwidth: %.15g, "
-		"inverted: %s, total: %llu, countname: \"", XPAD, o->width, o->fontsize, o->fontwidth,
+		"inverted: %s, total: %llu, nametype: \"", XPAD, o->width, o->fontsize, o->fontwidth,
 		o->inverted ? "true" : "false", (unsigned long long)l->timemax);
-	/* a JS string inside CDATA: keep to safe characters */
-	for (const char *c = o->countname; *c; c++)
-		if ((unsigned char)*c >= 0x20 && *c != '"' && *c != '\\' && *c != ']' && *c != '<')
-			fputc(*c, f);
+	js_string_body(f, o->nametype);
 	fputs("\" };\n", f);
 	if (!o->no_script)
 		fwrite(render_asset_flame_js, 1, render_asset_flame_js_len, f);
@@ -331,7 +337,7 @@ static void write_frame(struct frame_ctx *c, const struct flame_frame *fr)
 		fputc(' ', f);
 		esc(f, o->countname);
 		fputs(", ", f);
-		fixed(f, 100 * strtod(samples, NULL) / total, 2);
+		fixed(f, 100 * (o->factor == 1 ? (double)(fr->end - fr->start) : strtod(samples, NULL)) / total, 2);
 		fputc('%', f);
 		if (fr->has_delta) {
 			double d = o->negate ? -(double)fr->delta : (double)fr->delta;

@@ -32,7 +32,7 @@ function init(evt) {
 	frames.addEventListener("mouseover", function (e) {
 		var g = group_of(e.target);
 		if (g)
-			E.details.nodeValue = "Function: " + title_text(g);
+			E.details.nodeValue = ember_config.nametype + " " + title_text(g);
 	});
 	frames.addEventListener("mouseout", function (e) {
 		E.details.nodeValue = " ";
