@@ -23,7 +23,7 @@
 
 struct flame_opts {
 	struct flame_svg_opts svg;
-	const char *minwidth, *colors, *bgcolors, *nameattr, *palfile, *output, *total;
+	const char *minwidth, *colors, *bgcolors, *nameattr, *palfile, *output, *total, *countname;
 	unsigned width, height;
 	bool hash, random, cp, reverse, flamechart, diff, diff_n, diff_s, quiet;
 };
@@ -127,7 +127,7 @@ int cmd_flame(int argc, const char **argv)
 			{ "fonttype", 0, OPT_STRING, &o.svg.fonttype, "FONT", "font (default \"Verdana\")" },
 			{ "fontsize", 0, OPT_DOUBLE, &o.svg.fontsize, "NUM", "font size (default 12)" },
 			{ "fontwidth", 0, OPT_DOUBLE, &o.svg.fontwidth, "NUM", "average glyph width relative to the font size (default 0.59)" },
-			{ "countname", 0, OPT_STRING, &o.svg.countname, "TEXT", "what the counts are (default \"samples\")" },
+			{ "countname", 0, OPT_STRING, &o.countname, "TEXT", "what the counts are (default \"samples\"; a pprof input's unit)" },
 			{ "nametype", 0, OPT_STRING, &o.svg.nametype, "TEXT", "what the names are (default \"Function:\")" },
 			{ "nameattr", 0, OPT_STRING, &o.nameattr, "FILE", "extra SVG attributes per function name" },
 			{ "colors", 0, OPT_STRING, &o.colors, "PALETTE", "hot (default), mem, io, wakeup, chain, java, js, perl, red, green, blue, aqua, yellow, purple, orange" },
@@ -243,6 +243,16 @@ int cmd_flame(int argc, const char **argv)
 	if (!out) {
 		code = EXIT_FAILURE_RUNTIME;
 		goto out;
+	}
+	if (o.countname) {
+		o.svg.countname = o.countname;
+	} else if (fi.p && fi.format == INPUT_FORMAT__PPROF) {
+		/* pprof says what its values are: "nanoseconds", "bytes", ... */
+		size_t len;
+		const char *unit = strtab__get(&fi.p->strings, fi.p->types[0].unit, &len);
+
+		if (len && strcmp(unit, "count"))
+			o.svg.countname = unit;
 	}
 	if (fi.seq_stacks) {
 		seq.stacks = fi.seq_stacks;

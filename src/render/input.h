@@ -29,7 +29,8 @@ struct flame_input {
 
 /*
  * Read the @n streams @ins (in order, as one input). With @keep_order,
- * folded input also records its line order (seq_*). Warnings go to @log.
+ * folded input also records its line order (seq_*). A pprof profile keeps
+ * one value column (the last sample type). Warnings go to @log.
  * Returns 0, or a negative code with @diag filled (-EM_E_EMPTY_INPUT when
  * nothing usable was read).
  */

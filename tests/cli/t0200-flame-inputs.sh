@@ -1,7 +1,7 @@
 # t0200: `ember flame` inputs and outputs: folded on stdin, -o, `perf script`
-# text recognised without options (same frames as collapse | flame), several
-# files as one input, empty input (error SVG, exit 3, a message), --diff,
-# and every SVG well-formed.
+# text recognised without options (same frames as collapse | flame), pprof
+# (one value column, its unit as the count name), several files as one input,
+# empty input (error SVG, exit 3, a message), --diff, and every SVG well-formed.
 . "$(dirname "$0")/lib.sh"
 command -v xmllint >/dev/null || skip "xmllint missing (libxml2-utils, see scripts/setup)"
 printf 'main;a;b 3\nmain;a;c 2\nmain;x 5\n' >a.folded
@@ -18,6 +18,14 @@ expect_status 0 "$EMBER" flame p.txt
 expect_match "$T/out" '<title>main \(2 samples, 100.00%\)</title>'
 "$EMBER" collapse p.txt | "$EMBER" flame >via-collapse.svg || fail "collapse | flame failed"
 cmp -s via-collapse.svg "$T/out" || fail "perf script input differs from collapse | flame"
+# pprof (ember run's output): the last sample type, named by its unit
+pb="$EMBER_ROOT/tests/fuzz/corpus/fuzz_pprof/cpu.pb.gz"
+if [ -e "$pb" ]; then
+	expect_status 0 "$EMBER" flame "$pb"
+	xmllint --noout "$T/out" || fail "pprof SVG not well-formed"
+	expect_match "$T/out" '<title>all \([0-9,]+ nanoseconds, 100%\)</title>'
+	grep -q '%; ' "$T/out" && fail "a pprof profile must not be drawn as differential"
+fi
 # several files are one input
 printf 'main;x 5\n' >b.folded
 expect_status 0 "$EMBER" flame a.folded b.folded
