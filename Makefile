@@ -166,3 +166,6 @@ $(BUILD)/workloads/ground_truth_jit: tests/workloads/ground_truth_jit.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(WORKLOAD_CFLAGS) -o $@ $<
 test check: $(BUILD)/workloads/ground_truth $(BUILD)/workloads/ground_truth_jit
+$(BUILD)/bench/record_unwind: bench/record_unwind.c $(BUILD)/libember-core.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)

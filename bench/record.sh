@@ -3,12 +3,14 @@
 # --call-graph dwarf` (the way to get complete stacks from Debian's binaries
 # with perf), in one run, interleaved, medians of RUNS:
 #   1. start-up: `ember record -- true` and `perf record -- true`, wall clock;
-#   2. slowdown: the wall time of a CPU-bound program (build/workloads/
+#   2. slowdown: the wall and CPU time of a CPU-bound program (build/workloads/
 #      ground_truth, 2 threads, no frame pointers) alone, under ember and under
-#      perf, at 99 and 999 Hz;
+#      perf, at 99 and 999 Hz, and the CPU time each tool spends itself;
 #   3. time to a flame graph once the program ends: ember writes the SVG as it
 #      exits; perf needs `perf script | stackcollapse-perf.pl | flamegraph.pl`;
-#   4. bytes written: ember's SVG against perf.data.
+#   4. bytes written: ember's SVG against perf.data;
+#   5. ember's unwinding rate in steady state, on one core
+#      (bench/record_unwind.c).
 #
 #   FLAMEGRAPH_DIR=/path/to/FlameGraph RUNS=3 STEPS=2000 bench/record.sh    (as root)
 set -euo pipefail
@@ -28,49 +30,66 @@ now() { date +%s%N; }
 ms() { echo $(( ($2 - $1) / 1000000 )); }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# the program's own wall time, in ms, as printed by itself through `time`
-wl_ms() { awk -F= '/^wl_elapsed=/ { printf "%d\n", $2 * 1000 }' "$1"; }
-run_wl() { /usr/bin/time -f 'wl_elapsed=%e' -o "$DIR/wl.time" "$WL" "$STEPS"; }
+# the program's own wall and CPU time (user + sys), in ms, as `time` printed them
+wl_ms() { awk -F'[= ]' '/^wl=/ { printf "%d\n", $2 * 1000 }' "$1"; }
+wl_cpu() { awk -F'[= ]' '/^wl=/ { printf "%d\n", ($3 + $4) * 1000 }' "$1"; }
+tool_cpu() { awk -F'[= ]' '/^tool=/ { printf "%d\n", ($2 + $3) * 1000 }' "$1"; }
+WLT=(/usr/bin/time -f 'wl=%e %U %S' -o "$DIR/wl.time")
+TOOLT=(/usr/bin/time -f 'tool=%U %S' -o "$DIR/tool.time")
+run_wl() { "${WLT[@]}" "$WL" "$STEPS"; }
 
 echo "== start-up (median of $RUNS, ms)"
 for i in $(seq "$RUNS"); do
 	t0=$(now); "$EMBER" record -q -o "$DIR/true.folded" -- true; t1=$(now); ms "$t0" "$t1" >>"$DIR/ember-true"
-	t0=$(now); perf record -q -o "$DIR/true.data" -- true 2>/dev/null; t1=$(now); ms "$t0" "$t1" >>"$DIR/perf-true"
+	t0=$(now); perf record -q -B -o "$DIR/true.data" -- true 2>/dev/null; t1=$(now); ms "$t0" "$t1" >>"$DIR/perf-true"
 done
 printf '%-40s %6s ms\n' "ember record -- true" "$(median <"$DIR/ember-true")" \
 	"perf record -- true" "$(median <"$DIR/perf-true")"
 rm -f "$DIR/ember-true" "$DIR/perf-true"
 
-echo "== slowdown of ground_truth $STEPS and time to a flame graph (median of $RUNS)"
+echo "== ground_truth $STEPS under each tool (median of $RUNS)"
 for i in $(seq "$RUNS"); do
-	run_wl; wl_ms "$DIR/wl.time" >>"$DIR/alone"
+	run_wl; wl_ms "$DIR/wl.time" >>"$DIR/alone"; wl_cpu "$DIR/wl.time" >>"$DIR/alone-cpu"
 	for hz in 99 999; do
 		t0=$(now)
-		"$EMBER" record -q -F "$hz" -o "$DIR/ember.svg" -- /usr/bin/time -f 'wl_elapsed=%e' -o "$DIR/wl.time" "$WL" "$STEPS"
+		"${TOOLT[@]}" "$EMBER" record -q -F "$hz" -o "$DIR/ember.svg" -- "${WLT[@]}" "$WL" "$STEPS"
 		t1=$(now)
 		w=$(wl_ms "$DIR/wl.time"); echo "$w" >>"$DIR/ember-$hz"
+		c=$(wl_cpu "$DIR/wl.time"); echo "$c" >>"$DIR/ember-cpu-$hz"
+		echo $(( $(tool_cpu "$DIR/tool.time") - c )) >>"$DIR/ember-own-$hz"
 		echo $(( $(ms "$t0" "$t1") - w )) >>"$DIR/ember-after-$hz"
 		stat -c %s "$DIR/ember.svg" >>"$DIR/ember-bytes-$hz"
 
 		t0=$(now)
-		perf record -q -F "$hz" -e cpu-clock --call-graph dwarf -o "$DIR/perf.data" -- \
-			/usr/bin/time -f 'wl_elapsed=%e' -o "$DIR/wl.time" "$WL" "$STEPS" 2>/dev/null
-		perf script -i "$DIR/perf.data" 2>/dev/null | "$FG/stackcollapse-perf.pl" | "$FG/flamegraph.pl" >"$DIR/perf.svg"
+		"${TOOLT[@]}" perf record -q -B -F "$hz" -e cpu-clock --call-graph dwarf -o "$DIR/perf.data" -- \
+			"${WLT[@]}" "$WL" "$STEPS" 2>/dev/null
+		cp "$DIR/tool.time" "$DIR/tool1.time"
+		"${TOOLT[@]}" sh -c "perf script -i '$DIR/perf.data' 2>/dev/null | '$FG/stackcollapse-perf.pl' | '$FG/flamegraph.pl' >'$DIR/perf.svg'"
 		t1=$(now)
 		w=$(wl_ms "$DIR/wl.time"); echo "$w" >>"$DIR/perf-$hz"
+		c=$(wl_cpu "$DIR/wl.time"); echo "$c" >>"$DIR/perf-cpu-$hz"
+		echo $(( $(tool_cpu "$DIR/tool1.time") - c + $(tool_cpu "$DIR/tool.time") )) >>"$DIR/perf-own-$hz"
 		echo $(( $(ms "$t0" "$t1") - w )) >>"$DIR/perf-after-$hz"
 		stat -c %s "$DIR/perf.data" >>"$DIR/perf-bytes-$hz"
 	done
 done
 alone=$(median <"$DIR/alone")
-printf '%-34s %8s %9s %14s %12s\n' "" "wall ms" "slowdown" "to graph, ms" "bytes"
-printf '%-34s %8s\n' "ground_truth alone" "$alone"
+alone_cpu=$(median <"$DIR/alone-cpu")
+pct() { awk -v w="$1" -v a="$2" 'BEGIN { printf "%+.1f%%", 100 * (w - a) / a }'; }
+printf '%-22s %9s %7s %9s %7s %10s %12s %11s\n' "" "wall ms" "" "cpu ms" "" "tool cpu" "to graph ms" "bytes"
+printf '%-22s %9s %7s %9s\n' "alone" "$alone" "" "$alone_cpu"
 for hz in 99 999; do
 	for tool in ember perf; do
-		w=$(median <"$DIR/$tool-$hz")
-		printf '%-34s %8s %8s%% %14s %12s\n' "$tool record -F $hz" "$w" \
-			"$(awk -v w="$w" -v a="$alone" 'BEGIN { printf "%.1f", 100 * (w - a) / a }')" \
+		w=$(median <"$DIR/$tool-$hz"); c=$(median <"$DIR/$tool-cpu-$hz")
+		printf '%-22s %9s %7s %9s %7s %10s %12s %11s\n' "$tool -F $hz" "$w" "$(pct "$w" "$alone")" \
+			"$c" "$(pct "$c" "$alone_cpu")" "$(median <"$DIR/$tool-own-$hz")" \
 			"$(median <"$DIR/$tool-after-$hz")" "$(median <"$DIR/$tool-bytes-$hz")"
 	done
 done
-rm -f "$DIR"/alone "$DIR"/ember-* "$DIR"/perf-* "$DIR/perf.data" "$DIR/true.data"
+echo "(wall/cpu: the program's; tool cpu: the tool's own, with perf script + the Perl scripts for perf;"
+echo " to graph: from the program's end to the SVG; bytes: ember's SVG, perf's perf.data)"
+rm -f "$DIR"/alone* "$DIR"/ember-* "$DIR"/perf-* "$DIR/perf.data" "$DIR/true.data" "$DIR"/tool*.time
+
+echo "== unwinding rate in steady state (bench/record_unwind.c: a 14-frame stack from the rule table)"
+make -s -C "$REPO" build/bench/record_unwind
+"$REPO/build/bench/record_unwind" 2000000

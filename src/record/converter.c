@@ -248,25 +248,43 @@ static bool map_vaddr(const struct map *m, u64 pc, u64 *vaddr)
 	return m->obj && elf_object__file_to_vaddr(m->obj, pc - m->start + m->pgoff, vaddr);
 }
 
+/* The unwinder's address-space lookup for one sample, remembering the last answer. */
 struct find_ctx {
 	struct converter *c;
 	struct process *p;
+	u64 lo, hi;			/* last answer holds for PCs in [lo, hi) */
+	struct unwind_module last;
 };
 
 static bool find_module(void *ctx, u64 pc, struct unwind_module *um)
 {
 	struct find_ctx *f = ctx;
-	struct map *m = maps__find(&f->p->maps, pc);
-	u64 vaddr;
+	struct map *m;
+	const struct elf_load *l;
 
+	if (pc >= f->lo && pc < f->hi) {
+		*um = f->last;
+		return true;
+	}
+	m = maps__find(&f->p->maps, pc);
 	if (!m)
 		return false;
 	um->cfi = NULL;
 	um->bias = 0;
-	if (map_object(f->c, m, f->p->pid) && map_vaddr(m, pc, &vaddr)) {
+	f->lo = f->hi = 0;
+	if (map_object(f->c, m, f->p->pid) &&
+	    (l = elf_object__load_at(m->obj, pc - m->start + m->pgoff))) {
 		um->cfi = elf_object__cfi(m->obj);
-		um->bias = pc - vaddr;
+		um->bias = m->start - m->pgoff + l->offset - l->vaddr;
 		um->entry = m->obj->entry;
+		/* the same answer for the rest of this segment inside this mapping */
+		f->lo = m->start - m->pgoff + l->offset;
+		f->hi = f->lo + l->filesz;
+		if (f->lo < m->start)
+			f->lo = m->start;
+		if (f->hi > m->end)
+			f->hi = m->end;
+		f->last = *um;
 	}
 	return true;
 }
@@ -494,7 +512,7 @@ static void add_sample(struct converter *c, const struct event *ev)
 	if (s->abi && s->dyn_size) {
 		struct unwind_regs regs;
 		struct unwind_stack st = { s->regs[7], s->stack, (size_t)s->dyn_size };
-		struct find_ctx fc = { c, p };
+		struct find_ctx fc = { c, p, 0, 0, { NULL, 0, 0 } };
 		enum unwind_end end;
 
 		struct timespec t0, t1;

@@ -167,19 +167,23 @@ void elf_object__free(struct elf_object *o)
 	free(o);
 }
 
-bool elf_object__file_to_vaddr(const struct elf_object *o, u64 off, u64 *vaddr)
+const struct elf_load *elf_object__load_at(const struct elf_object *o, u64 off)
 {
 	unsigned i;
 
-	for (i = 0; i < o->nloads; i++) {
-		const struct elf_load *l = &o->loads[i];
+	for (i = 0; i < o->nloads; i++)
+		if (off >= o->loads[i].offset && off - o->loads[i].offset < o->loads[i].filesz)
+			return &o->loads[i];
+	return NULL;
+}
 
-		if (off >= l->offset && off - l->offset < l->filesz) {
-			*vaddr = off - l->offset + l->vaddr;
-			return true;
-		}
-	}
-	return false;
+bool elf_object__file_to_vaddr(const struct elf_object *o, u64 off, u64 *vaddr)
+{
+	const struct elf_load *l = elf_object__load_at(o, off);
+
+	if (l)
+		*vaddr = off - l->offset + l->vaddr;
+	return l != NULL;
 }
 
 /* Open @path as a debug file for @o; keep it when its build-id matches (or neither has one). */

@@ -53,6 +53,9 @@ int elf_object__open_memory(const void *image, size_t len, const char *name,
 			    struct elf_object **out) __must_check;
 void elf_object__free(struct elf_object *o);
 
+/* The PT_LOAD that maps file offset @off, or NULL. */
+const struct elf_load *elf_object__load_at(const struct elf_object *o, u64 off);
+
 /* ELF address of file offset @off, via the PT_LOAD that maps it; false when none does. */
 bool elf_object__file_to_vaddr(const struct elf_object *o, u64 off, u64 *vaddr);
 
