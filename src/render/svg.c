@@ -197,13 +197,13 @@ static void write_style(FILE *f, const struct flame_svg_opts *o)
 	esc(f, o->bgcolor1);
 	fputs("\" offset=\"5%\" />\n\t\t<stop stop-color=\"", f);
 	esc(f, o->bgcolor2);
-	fputs("\" offset=\"95%\" />\n\t</linearGradient>\n</defs>\n<style type=\"text/css\">\n\ttext { font-family:", f);
+	fputs("\" offset=\"95%\" />\n\t</linearGradient>\n</defs>\n<style type=\"text/css\">\n\ttext { fill: rgb(0,0,0); font-family: ", f);
 	esc(f, o->fonttype);
-	fputs("; font-size:", f);
+	fputs("; font-size: ", f);
 	num(f, o->fontsize);
-	fputs("px; fill:rgb(0,0,0); }\n\t#title { text-anchor:middle; font-size:", f);
+	fputs("px; }\n\t#title { font-size: ", f);
 	num(f, o->fontsize + 5);
-	fputs("px; }\n", f);
+	fputs("px; text-anchor: middle; }\n", f);
 	/* the rest of the style sheet has no settings: it is an asset */
 	fwrite(render_asset_flame_css, 1, render_asset_flame_css_len, f);
 	fputs("</style>\n", f);

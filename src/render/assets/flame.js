@@ -241,9 +241,9 @@ function unzoom() {
 }
 
 function search_prompt() {
-	var term = prompt("Enter a search term (regexp allowed, eg: ^ext4_)" +
-			  (E.ic ? ", ignoring case" : "") +
-			  "\nPress Ctrl-i to toggle case sensitivity", E.term || "");
+	var term = prompt("Highlight frames whose name matches this regular expression" +
+			  (E.ic ? " (case ignored)" : " (case sensitive; 'ic' or Ctrl-I changes it)") +
+			  ", e.g. ^ext4_|malloc", E.term || "");
 	if (term !== null && term !== "")
 		search(term);
 }
