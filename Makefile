@@ -165,7 +165,11 @@ $(BUILD)/workloads/ground_truth: tests/workloads/ground_truth.c $(BUILD)/workloa
 $(BUILD)/workloads/ground_truth_jit: tests/workloads/ground_truth_jit.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(WORKLOAD_CFLAGS) -o $@ $<
-test check: $(BUILD)/workloads/ground_truth $(BUILD)/workloads/ground_truth_jit
+$(BUILD)/workloads/ground_truth_signal: tests/workloads/ground_truth_signal.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(WORKLOAD_CFLAGS) -o $@ $<
+test check: $(BUILD)/workloads/ground_truth $(BUILD)/workloads/ground_truth_jit \
+	$(BUILD)/workloads/ground_truth_signal
 $(BUILD)/bench/record_unwind: bench/record_unwind.c $(BUILD)/libember-core.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)

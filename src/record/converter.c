@@ -400,6 +400,10 @@ static u32 user_frame(struct converter *c, struct process *p, const struct unwin
 	if (s) {
 		*unnamed = false;
 		id = named_frame(c, o->names + s->name, FRAME_KIND__USER, false);
+	} else if (f->signal) {
+		/* the CFI says signal trampoline: glibc's (local, stripped) __restore_rt */
+		*unnamed = false;
+		id = named_frame(c, "__restore_rt", FRAME_KIND__USER, false);
 	} else if (f->func_start && f->func_start == o->entry) {
 		/* the entry point of a stripped program or of ld.so is its _start */
 		*unnamed = false;
@@ -531,7 +535,7 @@ static void add_sample(struct converter *c, const struct event *ev)
 		c->stats.user_samples++;
 		c->stats.incomplete++;
 		c->stats.end_stack++;
-		c->frames[0] = (struct unwind_frame){ s->regs[8], s->regs[8], 0 };
+		c->frames[0] = (struct unwind_frame){ s->regs[8], s->regs[8], 0, false };
 		nuser = 1;
 	}
 	for (i = nuser; i-- > 0;) {

@@ -29,6 +29,7 @@ enum unwind_end unwind__stack(const struct unwind_regs *regs, const struct unwin
 		frames[*n].pc = pc;
 		frames[*n].lookup = lookup;
 		frames[*n].func_start = 0;
+		frames[*n].signal = false;
 		(*n)++;
 		m.entry = 0;
 		if (!find(ctx, lookup, &m))
@@ -36,6 +37,7 @@ enum unwind_end unwind__stack(const struct unwind_regs *regs, const struct unwin
 		if (m.cfi)
 			st = unwind_dwarf__step(m.cfi, lookup - m.bias, &cur, stack, &next, &info);
 		frames[*n - 1].func_start = info.func_start;
+		frames[*n - 1].signal = info.signal_frame;
 		if (st == UNWIND_STEP__NO_CFI && m.entry && lookup - m.bias - m.entry < UNWIND_ENTRY_WINDOW) {
 			frames[*n - 1].func_start = m.entry;
 			return UNWIND_END__COMPLETE;

@@ -66,6 +66,7 @@ struct unwind_frame {
 	u64 pc;			/* the sampled IP, then return addresses */
 	u64 lookup;		/* pc for symbol lookup (pc - 1 for return addresses) */
 	u64 func_start;		/* CFI function start (file address), 0 = unknown */
+	bool signal;		/* the CFI marks it a signal trampoline (__restore_rt) */
 };
 
 /*
