@@ -24,7 +24,7 @@ struct line {
 struct lines {
 	struct line *v;
 	size_t n;
-	u32 *path_off;		/* per line: offset of its root-first name ids in names */
+	size_t *path_off;	/* per line: offset of its root-first name ids in names */
 	u32 *names;
 	const struct profile *p;
 	char *buf[2];		/* scratch for the rare text comparison */
@@ -44,13 +44,14 @@ static void build_paths(struct lines *ls)
 
 	ls->path_off = xmalloc((ls->n + 1) * sizeof(*ls->path_off));
 	for (i = 0; i < ls->n; i++) {
-		ls->path_off[i] = (u32)total;
+		ls->path_off[i] = total;
 		total += t->depth[ls->v[i].stack];
 	}
-	ls->path_off[ls->n] = (u32)total;
+	ls->path_off[ls->n] = total;
 	ls->names = xmalloc((total + 1) * sizeof(*ls->names));
 	for (i = 0; i < ls->n; i++) {
-		u32 s = ls->v[i].stack, k = ls->path_off[i + 1];
+		u32 s = ls->v[i].stack;
+		size_t k = ls->path_off[i + 1];
 
 		for (; s != STACK_ROOT; s = t->parent[s])
 			ls->names[--k] = ls->p->frames.frames[t->frame[s]].name;
@@ -60,7 +61,7 @@ static void build_paths(struct lines *ls)
 /* Append line @i's text from frame @k on ("name;name... count") to buf[@which]. */
 static size_t line_tail(struct lines *ls, size_t i, u32 k, int which)
 {
-	u32 a = ls->path_off[i], b = ls->path_off[i + 1];
+	size_t a = ls->path_off[i], b = ls->path_off[i + 1];
 	size_t len = 0;
 	char num[48];
 	int nl;
@@ -90,7 +91,7 @@ static int cmp_lines(const void *x, const void *y, void *ctx)
 	struct lines *ls = ctx;
 	size_t i = *(const u32 *)x, j = *(const u32 *)y;
 	const u32 *pa = ls->names + ls->path_off[i], *pb = ls->names + ls->path_off[j];
-	u32 na = ls->path_off[i + 1] - ls->path_off[i], nb = ls->path_off[j + 1] - ls->path_off[j], k = 0;
+	u32 na = (u32)(ls->path_off[i + 1] - ls->path_off[i]), nb = (u32)(ls->path_off[j + 1] - ls->path_off[j]), k = 0;
 	size_t la, lb, m;
 	const char *sa, *sb;
 	int r;
