@@ -61,30 +61,6 @@ static int parse_minwidth(const char *s, struct flame_layout_opts *lo)
 	return end == s ? -1 : 0;
 }
 
-static int bg_colors(const char *bg, struct flame_svg_opts *svg)
-{
-	static const struct { const char *name, *c1, *c2; } bgs[] = {
-		{ "yellow", "#eeeeee", "#eeeeb0" },
-		{ "blue", "#eeeeee", "#e0e0ff" },
-		{ "green", "#eef2ee", "#e0ffe0" },
-		{ "grey", "#f8f8f8", "#e8e8e8" },
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(bgs); i++) {
-		if (!strcmp(bg, bgs[i].name)) {
-			svg->bgcolor1 = bgs[i].c1;
-			svg->bgcolor2 = bgs[i].c2;
-			return 0;
-		}
-	}
-	if (bg[0] == '#' && strlen(bg) == 7 && strspn(bg + 1, "0123456789abcdefABCDEF") == 6) {
-		svg->bgcolor1 = svg->bgcolor2 = bg;
-		return 0;
-	}
-	return -1;
-}
-
 static int draw(FILE *out, const struct profile *p, const struct flame_seq *seq, struct flame_opts *o,
 		const struct flame_layout_opts *lo, struct flame_color *color, struct em_diag *diag)
 {
@@ -191,7 +167,8 @@ int cmd_flame(int argc, const char **argv)
 		report_error("notes can't contain < or >");
 		return EXIT_USAGE;
 	}
-	if (bg_colors(*o.bgcolors ? o.bgcolors : flame_palette__default_bg(pal), &o.svg)) {
+	if (flame_background__parse(*o.bgcolors ? o.bgcolors : flame_palette__default_bg(pal),
+				    &o.svg.bgcolor1, &o.svg.bgcolor2)) {
 		report_error("unrecognized --bgcolors '%s' (yellow, blue, green, grey or #rrggbb)", o.bgcolors);
 		return EXIT_USAGE;
 	}

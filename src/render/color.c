@@ -53,6 +53,30 @@ const char *flame_palette__default_bg(enum flame_palette pal)
 	}
 }
 
+int flame_background__parse(const char *name, const char **c1, const char **c2)
+{
+	static const struct { const char *name, *c1, *c2; } bgs[] = {
+		{ "yellow", "#eeeeee", "#eeeeb0" },
+		{ "blue", "#eeeeee", "#e0e0ff" },
+		{ "green", "#eef2ee", "#e0ffe0" },
+		{ "grey", "#f8f8f8", "#e8e8e8" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bgs); i++) {
+		if (!strcmp(name, bgs[i].name)) {
+			*c1 = bgs[i].c1;
+			*c2 = bgs[i].c2;
+			return 0;
+		}
+	}
+	if (name[0] == '#' && strlen(name) == 7 && strspn(name + 1, "0123456789abcdefABCDEF") == 6) {
+		*c1 = *c2 = name;
+		return 0;
+	}
+	return -1;
+}
+
 /* Perl >= 5.20 implements rand() with FreeBSD's drand48. */
 u64 flame_color__perl_srand(u32 seed)
 {

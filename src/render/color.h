@@ -52,6 +52,13 @@ enum flame_palette flame_palette__parse(const char *name);
 const char *flame_palette__default_bg(enum flame_palette pal);
 
 /*
+ * --bgcolors: the gradient's two colours (*@c1 top, *@c2 bottom) for
+ * "yellow", "blue", "green", "grey", or "#rrggbb" (flat, @name itself).
+ * Returns 0, or -1 for anything else.
+ */
+int flame_background__parse(const char *name, const char **c1, const char **c2);
+
+/*
  * Set up @c for @pal. @seed seeds --random (flamegraph.pl seeds from the
  * clock; callers pass a fixed seed for reproducible output).
  */
