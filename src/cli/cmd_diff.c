@@ -18,8 +18,9 @@ static const struct opt_usage diff_usage = {
 	.summary =
 		"Write one line per stack seen in either input, \"stack countBEFORE countAFTER\"\n"
 		"(0 where a stack is missing), with difffolded.pl's rules, sorted. Inputs are folded\n"
-		"stacks or `perf script` text (gzip/xz allowed). Draw the result with `ember flame`:\n"
-		"widths from AFTER, red where a stack grew, blue where it shrank.",
+		"stacks, `perf script` text or pprof (gzip/xz allowed). Draw the result with\n"
+		"`ember flame`:"
+		" widths from AFTER, red where a stack grew, blue where it shrank.",
 	.footer =
 		"examples:\n"
 		"  ember diff before.folded after.folded | ember flame > diff.svg\n"

@@ -32,8 +32,8 @@ static const struct opt_usage flame_usage = {
 	.synopsis = "ember flame [OPTIONS] [FILE...]\n       ember flame --diff [-n] [-s] [OPTIONS] BEFORE AFTER",
 	.summary =
 		"Draw an interactive SVG flame graph (stdout, or -o FILE) from folded stacks\n"
-		"(\"a;b;c 12\", as from `ember collapse`) or from `perf script` text, recognised\n"
-		"automatically. Options, defaults and the drawn frames are flamegraph.pl's.\n"
+		"(\"a;b;c 12\", as from `ember collapse`), `perf script` text or pprof, recognised\n"
+		"by content. Options, defaults and the drawn frames are flamegraph.pl's.\n"
 		"Folded lines with two counts (\"stack before after\", as `ember diff` writes) give\n"
 		"a differential graph: widths from the second count, red grew, blue shrank.",
 	.footer =
@@ -122,8 +122,8 @@ int cmd_flame(int argc, const char **argv)
 			{ "encoding", 0, OPT_STRING, &o.svg.encoding, "NAME", "XML encoding declaration" },
 			{ NULL, 0, OPT_GROUP, NULL, NULL, "ember options:" },
 			{ "diff", 0, OPT_FLAG, &o.diff, NULL, "differential graph of two inputs BEFORE AFTER (as ember diff)" },
-			{ NULL, 'n', OPT_FLAG, &o.diff_n, NULL, "with --diff: scale BEFORE to AFTER's total" },
-			{ NULL, 's', OPT_FLAG, &o.diff_s, NULL, "with --diff: strip hex addresses from names" },
+			{ "normalize", 'n', OPT_FLAG, &o.diff_n, NULL, "with --diff: scale BEFORE to AFTER's total" },
+			{ "strip-hex", 's', OPT_FLAG, &o.diff_s, NULL, "with --diff: replace hex addresses (0x...) in names" },
 			{ "output", 'o', OPT_STRING, &o.output, "FILE", "write to FILE instead of stdout" },
 			{ "quiet", 'q', OPT_FLAG, &o.quiet, NULL, "do not print warnings" },
 			{ NULL, 0, OPT_END, NULL, NULL, NULL },
