@@ -28,6 +28,7 @@
 #define ROUND_MS 50
 #define PROGRESS_EVERY 0.5
 #define DRAIN_EVERY 32
+#define QUEUE_MAX (256u << 20)	/* when unwinding falls this far behind, samples are dropped */
 
 struct queued {
 	u64 time, seq;
@@ -43,6 +44,8 @@ struct session {
 	size_t nfds, fds_cap;
 	struct queued *q;
 	size_t nq, qcap;
+	size_t qbytes;			/* bytes of the queued copies, capped at QUEUE_MAX */
+	u64 dropped;			/* samples not queued because the queue was full */
 	u64 seq;
 	struct converter *conv;
 	pid_t child;
@@ -115,11 +118,16 @@ static int queue_record(void *ctx, const struct perf_event_header *h)
 {
 	struct session *s = ctx;
 
+	if (s->qbytes > QUEUE_MAX && h->type == PERF_RECORD_SAMPLE) {
+		s->dropped++;	/* side-band records are always kept: they are small and needed */
+		return 0;
+	}
 	if (s->nq == s->qcap)
 		XGROW(s->q, s->qcap, s->nq + 1);
 	s->q[s->nq].time = event__time(h);
 	s->q[s->nq].seq = s->seq++;
 	s->q[s->nq].h = event__copy_compact(h);
+	s->qbytes += s->q[s->nq].h->size;
 	s->nq++;
 	return 0;
 }
@@ -148,6 +156,7 @@ static void flush_queue(struct session *s, u64 limit)
 	qsort(s->q, s->nq, sizeof(*s->q), cmp_queued);
 	for (i = 0, n = s->nq; i < n && s->q[i].time < limit; i++) {
 		converter__record(s->conv, s->q[i].h);
+		s->qbytes -= s->q[i].h->size;
 		free(s->q[i].h);
 		if (i % DRAIN_EVERY == DRAIN_EVERY - 1 && limit != ~0ull)
 			drain_rings(s);
@@ -426,7 +435,7 @@ int record_session__run(const struct record_opts *o, struct record_result *res, 
 		}
 		if (o->progress && t - last_progress >= PROGRESS_EVERY) {
 			const struct converter_stats *st = converter__stats(s.conv);
-			struct record_progress p = { t, st->samples, st->lost, false };
+			struct record_progress p = { t, st->samples, st->lost + s.dropped, false };
 
 			last_progress = t;
 			o->progress(o->progress_ctx, &p);
@@ -441,6 +450,7 @@ int record_session__run(const struct record_opts *o, struct record_result *res, 
 	res->elapsed = now_sec() - start;
 	res->child_status = status;
 	res->stats = *converter__stats(s.conv);
+	res->stats.lost += s.dropped;
 	res->profile = converter__take(s.conv);
 	if (o->progress) {
 		struct record_progress p = { res->elapsed, res->stats.samples, res->stats.lost, true };
