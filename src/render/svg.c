@@ -13,13 +13,108 @@
 #include "base/xalloc.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* one thread writes each file: skip stdio's per-call locking */
-#define fputs fputs_unlocked
-#define fputc fputc_unlocked
-#define fwrite fwrite_unlocked
+
+/*
+ * The SVG goes through a private buffer: a big graph is tens of thousands of
+ * frames of ~25 small pieces each, and stdio's per-call cost was most of the
+ * writer's time.
+ */
+struct out {
+	FILE *file;
+	char *buf;
+	size_t len, cap;
+	bool error;
+};
+
+static void out_flush(struct out *o)
+{
+	if (o->len && fwrite(o->buf, 1, o->len, o->file) != o->len)
+		o->error = true;
+	o->len = 0;
+}
+
+/* Room for @n more bytes (flushing first when the buffer would overflow). */
+static char *out_room(struct out *o, size_t n)
+{
+	if (!o->buf)
+		o->buf = xmalloc(o->cap > n ? o->cap : (o->cap = n));
+	if (o->len + n > o->cap) {
+		out_flush(o);
+		if (n > o->cap) {
+			o->buf = xrealloc(o->buf, n);
+			o->cap = n;
+		}
+	}
+	return o->buf + o->len;
+}
+
+static inline void out_write(struct out *o, const void *p, size_t n)
+{
+	memcpy(out_room(o, n), p, n);
+	o->len += n;
+}
+
+static inline void out_puts(struct out *o, const char *s)
+{
+	out_write(o, s, strlen(s));
+}
+
+static inline void out_putc(struct out *o, char c)
+{
+	*out_room(o, 1) = c;
+	o->len++;
+}
+
+static void out_printf(struct out *o, const char *fmt, ...) __printf(2, 3);
+static void out_printf(struct out *o, const char *fmt, ...)
+{
+	char small[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof(small)) {
+		out_write(o, small, (size_t)n);
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(out_room(o, (size_t)n + 1), (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	o->len += (size_t)n;
+}
+
+static void out_escaped(struct out *o, const char *s, size_t len)
+{
+	while (len) {
+		size_t chunk = len > 65536 ? 65536 : len;
+
+		/* keep UTF-8 sequences whole across chunks */
+		while (chunk < len && chunk > 0 && ((unsigned char)s[chunk] & 0xc0) == 0x80)
+			chunk--;
+		if (!chunk)
+			chunk = len > 65536 ? 65536 : len;
+		o->len += xml__escape(out_room(o, chunk * XML_ESCAPE_MAX), s, chunk);
+		s += chunk;
+		len -= chunk;
+	}
+}
+
+static int out_finish(struct out *o)
+{
+	out_flush(o);
+	free(o->buf);
+	if (o->error || fflush(o->file) || ferror(o->file))
+		return -(errno ? errno : EIO);
+	return 0;
+}
 
 #define XPAD 10
 #define FRAMEPAD 1
@@ -39,9 +134,9 @@ void flame_svg_opts__init(struct flame_svg_opts *o)
 	o->factor = 1;
 }
 
-static void esc(FILE *f, const char *s)
+static void esc(struct out *f, const char *s)
 {
-	xml__write_escaped(f, s, strlen(s));
+	out_escaped(f, s, strlen(s));
 }
 
 /*
@@ -59,7 +154,7 @@ static char *utoa_rev(char *end, unsigned long long v)
 	return end;
 }
 
-static void fixed(FILE *f, double v, int decimals)
+static void fixed(struct out *f, double v, int decimals)
 {
 	double scale = decimals == 1 ? 10 : 100, t = v * scale, fl, frac;
 	char buf[64], *p = buf + sizeof(buf);
@@ -67,13 +162,13 @@ static void fixed(FILE *f, double v, int decimals)
 	int k;
 
 	if (!(v >= 0 && v < 1e15)) {
-		fprintf(f, "%.*f", decimals, v);
+		out_printf(f, "%.*f", decimals, v);
 		return;
 	}
 	fl = (double)(unsigned long long)t;
 	frac = t - fl;
 	if (frac > 0.5 - 1e-6 && frac < 0.5 + 1e-6) {
-		fprintf(f, "%.*f", decimals, v);
+		out_printf(f, "%.*f", decimals, v);
 		return;
 	}
 	u = (unsigned long long)fl + (frac > 0.5);
@@ -83,11 +178,11 @@ static void fixed(FILE *f, double v, int decimals)
 	}
 	*--p = '.';
 	p = utoa_rev(p, u);
-	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), f);
+	out_write(f, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 /* Perl's default number formatting ("%.15g"). */
-static void num(FILE *f, double v)
+static void num(struct out *f, double v)
 {
 	if (v >= 0 && v < 1e14 && v * 2 == (double)(unsigned long long)(v * 2)) {
 		/* whole numbers and halves (a label's y), which "%.15g" prints exactly */
@@ -99,14 +194,14 @@ static void num(FILE *f, double v)
 			*--p = '.';
 		}
 		p = utoa_rev(p, h / 2);
-		fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), f);
+		out_write(f, p, (size_t)(buf + sizeof(buf) - p));
 		return;
 	}
-	fprintf(f, "%.15g", v);
+	out_printf(f, "%.15g", v);
 }
 
 /* x in tenths of a pixel, as "%.1f" prints it */
-static void tenths(FILE *f, long long t)
+static void tenths(struct out *f, long long t)
 {
 	char buf[32], *p = buf + sizeof(buf);
 	unsigned long long u = (unsigned long long)(t < 0 ? -t : t);
@@ -116,7 +211,7 @@ static void tenths(FILE *f, long long t)
 	p = utoa_rev(p, u / 10);
 	if (t < 0)
 		*--p = '-';
-	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), f);
+	out_write(f, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 /* Only characters an encoding name can have, so the declaration stays well-formed. */
@@ -129,51 +224,51 @@ static bool encoding_ok(const char *e)
 	return true;
 }
 
-static void header(FILE *f, const struct flame_svg_opts *o, double w, double h, bool script)
+static void header(struct out *f, const struct flame_svg_opts *o, double w, double h, bool script)
 {
 	const char *n;
 
-	fputs("<?xml version=\"1.0\"", f);
+	out_puts(f, "<?xml version=\"1.0\"");
 	if (o->encoding && *o->encoding && encoding_ok(o->encoding))
-		fprintf(f, " encoding=\"%s\"", o->encoding);
-	fputs(" standalone=\"no\"?>\n"
-	      "<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n", f);
-	fputs("<svg version=\"1.1\" width=\"", f);
+		out_printf(f, " encoding=\"%s\"", o->encoding);
+	out_puts(f, " standalone=\"no\"?>\n"
+	      "<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n");
+	out_puts(f, "<svg version=\"1.1\" width=\"");
 	num(f, w);
-	fputs("\" height=\"", f);
+	out_puts(f, "\" height=\"");
 	num(f, h);
-	fputs(script ? "\" onload=\"init(evt)\" viewBox=\"0 0 " : "\" viewBox=\"0 0 ", f);
+	out_puts(f, script ? "\" onload=\"init(evt)\" viewBox=\"0 0 " : "\" viewBox=\"0 0 ");
 	num(f, w);
-	fputc(' ', f);
+	out_putc(f, ' ');
 	num(f, h);
-	fputs("\" xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\">\n"
+	out_puts(f, "\" xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\">\n"
 	      "<!-- Flame graph drawn by ember; layout and colours follow Brendan Gregg's flamegraph.pl. -->\n"
-	      "<!-- NOTES: ", f);
+	      "<!-- NOTES: ");
 	/* a comment may not contain "--" or end in '-' */
 	for (n = o->notes ? o->notes : ""; *n; n++) {
 		if (*n == '-' && (n[1] == '-' || !n[1])) {
-			fputs("- ", f);
+			out_puts(f, "- ");
 			continue;
 		}
 		if ((unsigned char)*n < 0x20 && *n != '\t' && *n != '\n')
 			continue;
-		fputc(*n, f);
+		out_putc(f, *n);
 	}
-	fputs(" -->\n", f);
+	out_puts(f, " -->\n");
 }
 
-static void text(FILE *f, const char *id, double x, double y, const char *extra, const char *s)
+static void text(struct out *f, const char *id, double x, double y, const char *extra, const char *s)
 {
-	fputs("<text ", f);
+	out_puts(f, "<text ");
 	if (id)
-		fprintf(f, "id=\"%s\"", id);
-	fputs(" x=\"", f);
+		out_printf(f, "id=\"%s\"", id);
+	out_puts(f, " x=\"");
 	fixed(f, x, 2);
-	fputs("\" y=\"", f);
+	out_puts(f, "\" y=\"");
 	num(f, y);
-	fprintf(f, "\" %s>", extra ? extra : "");
+	out_printf(f, "\" %s>", extra ? extra : "");
 	esc(f, s);
-	fputs("</text>\n", f);
+	out_puts(f, "</text>\n");
 }
 
 void flame_svg__commas(char *out, size_t n, const char *digits)
@@ -190,45 +285,45 @@ void flame_svg__commas(char *out, size_t n, const char *digits)
 	out[k] = 0;
 }
 
-static void write_style(FILE *f, const struct flame_svg_opts *o)
+static void write_style(struct out *f, const struct flame_svg_opts *o)
 {
-	fputs("<defs>\n\t<linearGradient id=\"background\" y1=\"0\" y2=\"1\" x1=\"0\" x2=\"0\" >\n"
-	      "\t\t<stop stop-color=\"", f);
+	out_puts(f, "<defs>\n\t<linearGradient id=\"background\" y1=\"0\" y2=\"1\" x1=\"0\" x2=\"0\" >\n"
+	      "\t\t<stop stop-color=\"");
 	esc(f, o->bgcolor1);
-	fputs("\" offset=\"5%\" />\n\t\t<stop stop-color=\"", f);
+	out_puts(f, "\" offset=\"5%\" />\n\t\t<stop stop-color=\"");
 	esc(f, o->bgcolor2);
-	fputs("\" offset=\"95%\" />\n\t</linearGradient>\n</defs>\n<style type=\"text/css\">\n\ttext { fill: rgb(0,0,0); font-family: ", f);
+	out_puts(f, "\" offset=\"95%\" />\n\t</linearGradient>\n</defs>\n<style type=\"text/css\">\n\ttext { fill: rgb(0,0,0); font-family: ");
 	esc(f, o->fonttype);
-	fputs("; font-size: ", f);
+	out_puts(f, "; font-size: ");
 	num(f, o->fontsize);
-	fputs("px; }\n\t#title { font-size: ", f);
+	out_puts(f, "px; }\n\t#title { font-size: ");
 	num(f, o->fontsize + 5);
-	fputs("px; text-anchor: middle; }\n", f);
+	out_puts(f, "px; text-anchor: middle; }\n");
 	/* the rest of the style sheet has no settings: it is an asset */
-	fwrite(render_asset_flame_css, 1, render_asset_flame_css_len, f);
-	fputs("</style>\n", f);
+	out_write(f, render_asset_flame_css, render_asset_flame_css_len);
+	out_puts(f, "</style>\n");
 }
 
 /* Text for a JS string literal inside CDATA: printable ASCII and UTF-8 only, no quote,
  * backslash, ']' (which could end the CDATA section) or '<'. */
-static void js_string_body(FILE *f, const char *s)
+static void js_string_body(struct out *f, const char *s)
 {
 	for (; *s; s++)
 		if ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\' && *s != ']' && *s != '<' && *s != 0x7f)
-			fputc(*s, f);
+			out_putc(f, *s);
 }
 
-static void write_script(FILE *f, const struct flame_svg_opts *o, const struct flame_layout *l)
+static void write_script(struct out *f, const struct flame_svg_opts *o, const struct flame_layout *l)
 {
-	fputs("<script type=\"text/ecmascript\">\n<![CDATA[\n", f);
-	fprintf(f, "var ember_config = { xpad: %d, width: %u, fontsize: %.15g, fontwidth: %.15g, "
+	out_puts(f, "<script type=\"text/ecmascript\">\n<![CDATA[\n");
+	out_printf(f, "var ember_config = { xpad: %d, width: %u, fontsize: %.15g, fontwidth: %.15g, "
 		"inverted: %s, total: %llu, nametype: \"", XPAD, o->width, o->fontsize, o->fontwidth,
 		o->inverted ? "true" : "false", (unsigned long long)l->timemax);
 	js_string_body(f, o->nametype);
-	fputs("\" };\n", f);
+	out_puts(f, "\" };\n");
 	if (!o->no_script)
-		fwrite(render_asset_flame_js, 1, render_asset_flame_js_len, f);
-	fputs("]]>\n</script>\n", f);
+		out_write(f, render_asset_flame_js, render_asset_flame_js_len);
+	out_puts(f, "]]>\n</script>\n");
 }
 
 /* printf's "%.1f" of @v, in tenths */
@@ -246,7 +341,7 @@ static long long round_tenths(double v)
 #define NA(field) (na ? na->field : NULL)
 
 struct frame_ctx {
-	FILE *f;
+	struct out *f;
 	const struct flame_layout *l;
 	struct flame_color *color;
 	const struct flame_svg_opts *o;
@@ -258,7 +353,7 @@ struct frame_ctx {
 static void write_frame(struct frame_ctx *c, const struct flame_frame *fr)
 {
 	const struct flame_svg_opts *o = c->o;
-	FILE *f = c->f;
+	struct out *f = c->f;
 	size_t len, base_len;
 	const char *name = strtab__get(&c->l->p->strings, fr->name, &len);
 	double x1 = XPAD + (double)fr->start * c->wpt, x2 = XPAD + (double)fr->end * c->wpt, y1, y2;
@@ -297,56 +392,56 @@ static void write_frame(struct frame_ctx *c, const struct flame_frame *fr)
 		base_len = len - 4;
 
 	if (NA(href)) {
-		fputs("<a xlink:href=\"", f);
+		out_puts(f, "<a xlink:href=\"");
 		esc(f, na->href);
-		fputs("\" target=\"", f);
+		out_puts(f, "\" target=\"");
 		esc(f, na->target ? na->target : "_top");
-		fputc('"', f);
+		out_putc(f, '"');
 		if (na->a_extra)
-			fprintf(f, " %s", na->a_extra);
+			out_printf(f, " %s", na->a_extra);
 	} else {
-		fputs("<g", f);
+		out_puts(f, "<g");
 	}
 	if (NA(id)) {
-		fputs(" id=\"", f);
+		out_puts(f, " id=\"");
 		esc(f, na->id);
-		fputc('"', f);
+		out_putc(f, '"');
 	}
 	if (NA(class_)) {
-		fputs(" class=\"", f);
+		out_puts(f, " class=\"");
 		esc(f, na->class_);
-		fputc('"', f);
+		out_putc(f, '"');
 	}
 	if (NA(g_extra))
-		fprintf(f, " %s", na->g_extra);
-	fputs(">\n<title>", f);
+		out_printf(f, " %s", na->g_extra);
+	out_puts(f, ">\n<title>");
 	if (NA(title)) {
 		esc(f, na->title);
 	} else if (root) {
-		fputs("all (", f);
-		fputs(samples_txt, f);
-		fputc(' ', f);
+		out_puts(f, "all (");
+		out_puts(f, samples_txt);
+		out_putc(f, ' ');
 		esc(f, o->countname);
-		fputs(", 100%)", f);
+		out_puts(f, ", 100%)");
 	} else {
 		double total = (double)c->l->timemax * o->factor;
 
-		xml__write_escaped(f, name, base_len);
-		fputs(" (", f);
-		fputs(samples_txt, f);
-		fputc(' ', f);
+		out_escaped(f, name, base_len);
+		out_puts(f, " (");
+		out_puts(f, samples_txt);
+		out_putc(f, ' ');
 		esc(f, o->countname);
-		fputs(", ", f);
+		out_puts(f, ", ");
 		fixed(f, 100 * (o->factor == 1 ? (double)(fr->end - fr->start) : strtod(samples, NULL)) / total, 2);
-		fputc('%', f);
+		out_putc(f, '%');
 		if (fr->has_delta) {
 			double d = o->negate ? -(double)fr->delta : (double)fr->delta;
 
-			fprintf(f, "; %s%.2f%%", d > 0 ? "+" : "", 100 * d / total);
+			out_printf(f, "; %s%.2f%%", d > 0 ? "+" : "", 100 * d / total);
 		}
-		fputc(')', f);
+		out_putc(f, ')');
 	}
-	fputs("</title>", f);
+	out_puts(f, "</title>");
 
 	if (len == 2 && !memcmp(name, "--", 2))
 		memcpy(color, "rgb(160,160,160)", 17);
@@ -356,24 +451,24 @@ static void write_frame(struct frame_ctx *c, const struct flame_frame *fr)
 		flame_color__diff(fr->delta, c->l->maxdelta, o->negate, color);
 	else
 		flame_color__frame(c->color, name, len, color);
-	fputs("<rect x=\"", f);
+	out_puts(f, "<rect x=\"");
 	tenths(f, rx1);
-	fputs("\" y=\"", f);
+	out_puts(f, "\" y=\"");
 	num(f, y1);
-	fputs("\" width=\"", f);
+	out_puts(f, "\" width=\"");
 	tenths(f, rx2 - rx1);
-	fputs("\" height=\"", f);
+	out_puts(f, "\" height=\"");
 	fixed(f, y2 - y1, 1);
-	fputs("\" fill=\"", f);
-	fputs(color, f);
-	fputs("\" rx=\"2\" ry=\"2\" />\n", f);
+	out_puts(f, "\" fill=\"");
+	out_puts(f, color);
+	out_puts(f, "\" rx=\"2\" ry=\"2\" />\n");
 
 	/* label: as many characters as fit, ".." when cut (flamegraph.pl's rule) */
-	fputs("<text  x=\"", f);
+	out_puts(f, "<text  x=\"");
 	fixed(f, x1 + 3, 2);
-	fputs("\" y=\"", f);
+	out_puts(f, "\" y=\"");
 	num(f, 3 + (y1 + y2) / 2);
-	fputs("\" >", f);
+	out_puts(f, "\" >");
 	chars = (long)((x2 - x1) / (o->fontsize * o->fontwidth));
 	if (chars >= 3) {
 		size_t nchars = utf8__count(name, base_len);
@@ -385,18 +480,19 @@ static void write_frame(struct frame_ctx *c, const struct flame_frame *fr)
 			XGROW(c->label, c->label_cap, keep + 2);
 			memcpy(c->label, name, keep);
 			memcpy(c->label + keep, "..", 2);
-			xml__write_escaped(f, c->label, keep + 2);
+			out_escaped(f, c->label, keep + 2);
 		} else {
-			xml__write_escaped(f, name, cut);
+			out_escaped(f, name, cut);
 		}
 	}
-	fputs("</text>\n", f);
-	fputs(NA(href) ? "</a>\n" : "</g>\n", f);
+	out_puts(f, "</text>\n");
+	out_puts(f, NA(href) ? "</a>\n" : "</g>\n");
 }
 
-int flame_svg__write(FILE *f, const struct flame_layout *l, struct flame_color *color,
+int flame_svg__write(FILE *file, const struct flame_layout *l, struct flame_color *color,
 		     const struct flame_svg_opts *o)
 {
+	struct out buf = { .file = file, .cap = 1 << 16 }, *f = &buf;
 	struct frame_ctx c = { .f = f, .l = l, .color = color, .o = o };
 	double fs = o->fontsize, ypad3 = fs * 2;
 	const char *title = o->title && *o->title ? o->title : o->inverted ? "Icicle Graph" : "Flame Graph";
@@ -410,8 +506,8 @@ int flame_svg__write(FILE *f, const struct flame_layout *l, struct flame_color *
 	header(f, o, o->width, c.imageheight, true);
 	write_style(f, o);
 	write_script(f, o, l);
-	fputs("<rect x=\"0.0\" y=\"0\" width=\"", f);
-	fprintf(f, "%.1f\" height=\"%.1f\" fill=\"url(#background)\"  />\n", (double)o->width, c.imageheight);
+	out_puts(f, "<rect x=\"0.0\" y=\"0\" width=\"");
+	out_printf(f, "%.1f\" height=\"%.1f\" fill=\"url(#background)\"  />\n", (double)o->width, c.imageheight);
 	text(f, "title", (int)(o->width / 2), fs * 2, NULL, title);
 	if (subtitle)
 		text(f, "subtitle", (int)(o->width / 2), fs * 4, NULL, o->subtitle);
@@ -420,27 +516,24 @@ int flame_svg__write(FILE *f, const struct flame_layout *l, struct flame_color *
 	text(f, "search", (double)o->width - XPAD - 100, fs * 2, NULL, "Search");
 	text(f, "ignorecase", (double)o->width - XPAD - 16, fs * 2, NULL, "ic");
 	text(f, "matched", (double)o->width - XPAD - 100, c.imageheight - c.ypad2 / 2, NULL, " ");
-	fputs("<g id=\"frames\">\n", f);
+	out_puts(f, "<g id=\"frames\">\n");
 	/* parents first, so a viewer meets a frame's ancestors before it */
 	for (i = l->n; i > 0; i--)
 		write_frame(&c, &l->frames[i - 1]);
-	fputs("</g>\n</svg>\n", f);
+	out_puts(f, "</g>\n</svg>\n");
 	free(c.label);
-	if (fflush(f) || ferror(f))
-		return -(errno ? errno : EIO);
-	return 0;
+	return out_finish(f);
 }
 
-int flame_svg__write_error(FILE *f, const struct flame_svg_opts *o, const char *message)
+int flame_svg__write_error(FILE *file, const struct flame_svg_opts *o, const char *message)
 {
+	struct out buf = { .file = file, .cap = 1 << 16 }, *f = &buf;
 	double h = o->fontsize * 5;
 
 	header(f, o, o->width, h, false);
 	text(f, NULL, (int)(o->width / 2), o->fontsize * 2, NULL, message);
-	fputs("</svg>\n", f);
-	if (fflush(f) || ferror(f))
-		return -(errno ? errno : EIO);
-	return 0;
+	out_puts(f, "</svg>\n");
+	return out_finish(f);
 }
 
 static void set_attr(struct flame_attrs *a, const char *key, size_t klen, const char *val)

@@ -3,6 +3,8 @@
  */
 #include "render/text.h"
 
+#include <string.h>
+
 /* one thread writes each file: skip stdio's per-call locking */
 #define fputs fputs_unlocked
 #define fputc fputc_unlocked
@@ -83,14 +85,14 @@ static bool xml_char_ok(u32 c)
 	return c != 0xfffe && c != 0xffff;
 }
 
-void xml__write_escaped(FILE *f, const char *s, size_t len)
+size_t xml__escape(char *dst, const char *s, size_t len)
 {
-	size_t i = 0, run = 0;
+	size_t i = 0, run = 0, n = 0;
 
 	while (i < len) {
 		unsigned char b = (unsigned char)s[i];
 		const char *rep = NULL;
-		size_t start = i;
+		size_t start = i, rl;
 
 		if (b >= 0x20 && b < 0x7f) {
 			switch (b) {
@@ -110,11 +112,29 @@ void xml__write_escaped(FILE *f, const char *s, size_t len)
 				continue;
 			rep = "\xef\xbf\xbd";	/* U+FFFD */
 		}
-		if (start > run)
-			fwrite(s + run, 1, start - run, f);
-		fputs(rep, f);
+		memcpy(dst + n, s + run, start - run);
+		n += start - run;
+		rl = strlen(rep);
+		memcpy(dst + n, rep, rl);
+		n += rl;
 		run = i;
 	}
-	if (len > run)
-		fwrite(s + run, 1, len - run, f);
+	memcpy(dst + n, s + run, len - run);
+	return n + len - run;
+}
+
+void xml__write_escaped(FILE *f, const char *s, size_t len)
+{
+	char buf[XML_ESCAPE_MAX * 4096];
+
+	while (len) {
+		size_t chunk = len > 4096 ? 4096 : len;
+
+		/* keep UTF-8 sequences whole across chunks */
+		while (chunk < len && chunk > 1 && ((unsigned char)s[chunk] & 0xc0) == 0x80)
+			chunk--;
+		fwrite(buf, 1, xml__escape(buf, s, chunk), f);
+		s += chunk;
+		len -= chunk;
+	}
 }

@@ -30,4 +30,10 @@ size_t utf8__prefix(const char *s, size_t len, size_t nchars);
  */
 void xml__write_escaped(FILE *f, const char *s, size_t len);
 
+/* Bytes xml__escape() may write per input byte ("&quot;"). */
+#define XML_ESCAPE_MAX 6
+
+/* The same escaping into @dst (room for XML_ESCAPE_MAX * @len); returns the bytes written. */
+size_t xml__escape(char *dst, const char *s, size_t len);
+
 #endif
