@@ -211,29 +211,17 @@ no:
 	return false;
 }
 
+static Elf_Scn *section_named(Elf *elf, const char *want, GElf_Shdr *sh);
+
 static const char *debuglink_name(Elf *elf)
 {
-	size_t shstrndx;
-	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	Elf_Scn *scn = section_named(elf, ".gnu_debuglink", &sh);
+	Elf_Data *d = scn ? elf_getdata(scn, NULL) : NULL;
 
-	if (elf_getshdrstrndx(elf, &shstrndx))
+	if (!d || !d->d_size || !memchr(d->d_buf, 0, d->d_size))
 		return NULL;
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		const char *name;
-		Elf_Data *d;
-
-		if (!gelf_getshdr(scn, &sh))
-			continue;
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (!name || strcmp(name, ".gnu_debuglink"))
-			continue;
-		d = elf_getdata(scn, NULL);
-		if (!d || !d->d_size || !memchr(d->d_buf, 0, d->d_size))
-			return NULL;
-		return d->d_buf;
-	}
-	return NULL;
+	return d->d_buf;
 }
 
 static void find_debug_file(struct elf_object *o)
@@ -261,6 +249,36 @@ static void find_debug_file(struct elf_object *o)
 	try_debug_file(o, path);
 }
 
+static void push_symbol(struct elf_object *o, u64 addr, u64 size, const char *name, const char *suffix)
+{
+	size_t nlen = strlen(name), slen = strlen(suffix);
+
+	if (o->names_len + nlen + slen + 1 > o->names_cap)
+		XGROW(o->names, o->names_cap, o->names_len + nlen + slen + 1);
+	memcpy(o->names + o->names_len, name, nlen);
+	memcpy(o->names + o->names_len + nlen, suffix, slen + 1);
+	if (o->nsyms % 1024 == 0)
+		o->syms = xrealloc(o->syms, (o->nsyms + 1024) * sizeof(*o->syms));
+	o->syms[o->nsyms++] = (struct elf_symbol){ addr, size, (u32)o->names_len };
+	o->names_len += nlen + slen + 1;
+}
+
+static Elf_Scn *section_named(Elf *elf, const char *want, GElf_Shdr *sh)
+{
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		const char *name;
+
+		if (gelf_getshdr(scn, sh) && (name = elf_strptr(elf, shstrndx, sh->sh_name)) && !strcmp(name, want))
+			return scn;
+	}
+	return NULL;
+}
+
 static void add_symbols(struct elf_object *o, Elf *elf, u32 want_type)
 {
 	Elf_Scn *scn = NULL;
@@ -279,7 +297,6 @@ static void add_symbols(struct elf_object *o, Elf *elf, u32 want_type)
 		for (i = 0; i < n && o->nsyms < MAX_SYMBOLS; i++) {
 			GElf_Sym s;
 			const char *name;
-			size_t len;
 			int type;
 
 			if (!gelf_getsym(d, (int)i, &s))
@@ -291,15 +308,46 @@ static void add_symbols(struct elf_object *o, Elf *elf, u32 want_type)
 			name = elf_strptr(elf, sh.sh_link, s.st_name);
 			if (!name || !*name)
 				continue;
-			len = strlen(name) + 1;
-			if (o->names_len + len > o->names_cap)
-				XGROW(o->names, o->names_cap, o->names_len + len);
-			memcpy(o->names + o->names_len, name, len);
-			if (o->nsyms % 1024 == 0)
-				o->syms = xrealloc(o->syms, (o->nsyms + 1024) * sizeof(*o->syms));
-			o->syms[o->nsyms++] = (struct elf_symbol){ s.st_value, s.st_size, (u32)o->names_len };
-			o->names_len += len;
+			push_symbol(o, s.st_value, s.st_size, name, "");
 		}
+	}
+}
+
+/*
+ * PLT stubs have no symbols: name them "func@plt" from .rela.plt, as perf
+ * does. Entry i is the i-th .plt.sec entry when the linker made one (IBT),
+ * else the (i+1)-th .plt entry (after the resolver stub PLT0).
+ */
+static void add_plt_symbols(struct elf_object *o, Elf *elf)
+{
+	GElf_Shdr rela_sh, plt_sh, sec_sh, dyn_sh;
+	Elf_Scn *rela = section_named(elf, ".rela.plt", &rela_sh);
+	Elf_Scn *plt = section_named(elf, ".plt", &plt_sh);
+	Elf_Scn *sec = section_named(elf, ".plt.sec", &sec_sh);
+	Elf_Scn *dynsym;
+	Elf_Data *rd, *dd;
+	u64 base, step;
+	size_t i, n;
+
+	if (!rela || !plt || rela_sh.sh_type != SHT_RELA || !rela_sh.sh_entsize)
+		return;
+	dynsym = elf_getscn(elf, rela_sh.sh_link);
+	if (!dynsym || !gelf_getshdr(dynsym, &dyn_sh) || !(rd = elf_getdata(rela, NULL)) ||
+	    !(dd = elf_getdata(dynsym, NULL)))
+		return;
+	step = sec ? (sec_sh.sh_entsize ? sec_sh.sh_entsize : 16) : (plt_sh.sh_entsize ? plt_sh.sh_entsize : 16);
+	base = sec ? sec_sh.sh_addr : plt_sh.sh_addr + step;
+	n = rela_sh.sh_size / rela_sh.sh_entsize;
+	for (i = 0; i < n && i < MAX_SYMBOLS; i++) {
+		GElf_Rela r;
+		GElf_Sym s;
+		const char *name;
+
+		if (!gelf_getrela(rd, (int)i, &r) || !GELF_R_SYM(r.r_info) ||
+		    !gelf_getsym(dd, (int)GELF_R_SYM(r.r_info), &s) ||
+		    !(name = elf_strptr(elf, dyn_sh.sh_link, s.st_name)) || !*name)
+			continue;
+		push_symbol(o, base + i * step, step, name, "@plt");
 	}
 }
 
@@ -325,6 +373,7 @@ static void load_symbols(struct elf_object *o)
 	if (o->elf) {
 		add_symbols(o, o->elf, SHT_SYMTAB);
 		add_symbols(o, o->elf, SHT_DYNSYM);
+		add_plt_symbols(o, o->elf);
 	}
 	if (!o->nsyms)
 		return;

@@ -2,8 +2,8 @@
  * test_symbols.c - the ELF symbolizer on checked-in fixtures
  * (tests/fixtures/record, rebuilt by make-fixtures.sh): .symtab lookups that
  * never fall back to the nearest preceding symbol, the separate debug file
- * found through .gnu_debuglink, build-ids, file offset → ELF address, and
- * C++/Rust demangling.
+ * found through .gnu_debuglink, PLT stubs named func@plt, build-ids, file
+ * offset → ELF address, and C++/Rust demangling.
  */
 #include "../lib/test.h"
 #include "symbols/demangle.h"
@@ -27,14 +27,18 @@ TEST(test_symbols__symtab_lookup_covers_only_the_symbol)
 
 	ASSERT(elf_object__open(FIX "symbols", NULL, &o) == 0);
 	ASSERT_EQ_U64(o->build_id_len, 20);
-	ASSERT_STREQ(name_at(o, 0x1140), "fixture_alpha");
-	ASSERT_STREQ(name_at(o, 0x1144), "fixture_alpha");
-	ASSERT_STREQ(name_at(o, 0x1145), "(none)");	/* padding after alpha: not alpha */
-	ASSERT_STREQ(name_at(o, 0x1158), "fixture_beta");
-	ASSERT_STREQ(name_at(o, 0x1159), "(none)");
-	/* .text is in the second PT_LOAD: file offset 0x1140 is ELF address 0x1140 */
-	ASSERT(elf_object__file_to_vaddr(o, 0x1140, &v));
-	ASSERT_EQ_U64(v, 0x1140);
+	ASSERT_STREQ(name_at(o, 0x1180), "fixture_alpha");
+	ASSERT_STREQ(name_at(o, 0x1188), "fixture_alpha");
+	ASSERT_STREQ(name_at(o, 0x1189), "(none)");	/* padding after alpha: not alpha */
+	ASSERT_STREQ(name_at(o, 0x119c), "fixture_beta");
+	ASSERT_STREQ(name_at(o, 0x119d), "(none)");
+	/* PLT stubs, named from .rela.plt; PLT0 (the resolver stub) has no name */
+	ASSERT_STREQ(name_at(o, 0x1030), "puts@plt");
+	ASSERT_STREQ(name_at(o, 0x104f), "strtol@plt");
+	ASSERT_STREQ(name_at(o, 0x1020), "(none)");
+	/* .text is in the second PT_LOAD: file offset 0x1180 is ELF address 0x1180 */
+	ASSERT(elf_object__file_to_vaddr(o, 0x1180, &v));
+	ASSERT_EQ_U64(v, 0x1180);
 	ASSERT(!elf_object__file_to_vaddr(o, 1u << 30, &v));
 	ASSERT(elf_object__cfi(o) != NULL);
 	elf_object__free(o);
@@ -47,7 +51,8 @@ TEST(test_symbols__stripped_file_uses_its_debuglink)
 	ASSERT(elf_object__open(FIX "stripped", NULL, &o) == 0);
 	ASSERT(elf_object__open(FIX "symbols", NULL, &full) == 0);
 	ASSERT(o->build_id_len == full->build_id_len && !memcmp(o->build_id, full->build_id, 20));
-	ASSERT_STREQ(name_at(o, 0x1150), "fixture_beta");
+	ASSERT_STREQ(name_at(o, 0x1190), "fixture_beta");
+	ASSERT_STREQ(name_at(o, 0x1034), "puts@plt");	/* from the stripped file itself */
 	ASSERT(o->dbg_elf != NULL);
 	ASSERT(elf_object__cfi(o) != NULL);	/* .eh_frame survives stripping */
 	elf_object__free(o);
