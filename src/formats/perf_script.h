@@ -20,6 +20,7 @@ struct perf_script_opts {
 	bool include_addrs;	/* --addrs: "[mod <addr>]" for unknown frames */
 	const char *event_filter; /* --event-filter; NULL or "" = first event seen */
 	unsigned jobs;		/* parser threads; 0 = one per CPU (max 8) */
+	size_t chunk_bytes;	/* bytes per chunk; 0 = 4 MiB (tests use tiny chunks) */
 };
 
 struct perf_script_stats {

@@ -23,7 +23,8 @@
 #include <unistd.h>
 
 #define CHUNK_TARGET (4u << 20)		/* bytes per chunk, normally */
-#define CHUNK_MAX (64u << 20)		/* longest stretch without a blank line or line end */
+#define CHUNK_MAX_FACTOR 16		/* longest stretch without a blank line, in chunks */
+#define LINE_MAX_BYTES (64u << 20)	/* longer lines in streamed input are skipped */
 #define QUEUE_DEPTH 2
 #define MAX_JOBS 8
 
@@ -199,6 +200,8 @@ static size_t last_blank_line_end(const char *buf, size_t len)
 }
 
 struct reader_state {
+	size_t chunk_target;	/* CHUNK_TARGET, or smaller in tests */
+	size_t chunk_max;	/* chunk_target * CHUNK_MAX_FACTOR */
 	unsigned last_worker;
 	bool dependent;		/* next chunk must follow the last one on its parser */
 	bool started;
@@ -248,14 +251,14 @@ static void carry_over(struct reader_state *rs, const char *buf, size_t from, si
 }
 
 /*
- * Fill @c with at least CHUNK_TARGET bytes and cut it after the last blank
- * line (*@clean), else at a line end once CHUNK_MAX bytes hold no blank
- * line. Returns the cut (0: one line longer than CHUNK_MAX), or < 0.
+ * Fill @c with at least chunk_target bytes and cut it after the last blank
+ * line (*@clean), else at a line end once chunk_max bytes hold no blank
+ * line. Returns the cut (0: one line longer than LINE_MAX_BYTES), or < 0.
  */
 static ssize_t fill_and_cut(struct instream *in, struct chunk *c, struct reader_state *rs,
 			    bool *eof, bool *clean, struct em_diag *diag)
 {
-	size_t target = CHUNK_TARGET, cut;
+	size_t target = rs->chunk_target, cut;
 
 	*clean = false;
 	for (;;) {
@@ -276,12 +279,15 @@ static ssize_t fill_and_cut(struct instream *in, struct chunk *c, struct reader_
 			*clean = true;
 			return cut;
 		}
-		if (c->len >= CHUNK_MAX) {
+		if (c->len >= rs->chunk_max) {
 			const char *nl = memrchr(c->buf, '\n', c->len);
 
-			return nl ? nl - c->buf + 1 : 0;
+			if (nl)
+				return nl - c->buf + 1;
+			if (c->len >= LINE_MAX_BYTES)
+				return 0;
 		}
-		target += CHUNK_TARGET;	/* no sample boundary yet: read more */
+		target += rs->chunk_target;	/* no sample boundary yet: read more */
 	}
 }
 
@@ -290,7 +296,7 @@ static int skip_long_line(struct instream *in, struct chunk *c, struct reader_st
 			  bool *eof, struct em_diag *diag)
 {
 	for (;;) {
-		ssize_t r = read_into(in, c, 0, CHUNK_TARGET, rs, diag);
+		ssize_t r = read_into(in, c, 0, rs->chunk_target, rs, diag);
 		const char *nl;
 
 		if (r <= 0) {
@@ -323,7 +329,7 @@ static int read_stream(struct driver *d, struct reader_state *rs, struct instrea
 		bool clean;
 		ssize_t cut;
 
-		XGROW(c->buf, c->cap, CHUNK_TARGET + rs->carry_len);
+		XGROW(c->buf, c->cap, rs->chunk_target + rs->carry_len);
 		if (rs->carry_len)
 			memcpy(c->buf, rs->carry, rs->carry_len);
 		c->len = rs->carry_len;
@@ -354,8 +360,8 @@ static int read_stream(struct driver *d, struct reader_state *rs, struct instrea
 
 /*
  * The same chunking over a mapped file: chunks are slices, nothing is
- * copied. A chunk ends after the first blank line past CHUNK_TARGET bytes;
- * with no blank line within CHUNK_MAX it ends at a line end (dependent).
+ * copied. A chunk ends after the first blank line past chunk_target bytes;
+ * with no blank line within chunk_max it ends at a line end (dependent).
  */
 static void read_mapped(struct driver *d, struct reader_state *rs, const char *data, size_t size,
 			unsigned stream)
@@ -365,14 +371,14 @@ static void read_mapped(struct driver *d, struct reader_state *rs, const char *d
 	rs->bytes += size;
 	while (off < size) {
 		struct chunk *c = get_free_chunk(d);
-		size_t cut, lim = size - off > CHUNK_MAX ? off + CHUNK_MAX : size;
+		size_t cut, lim = size - off > rs->chunk_max ? off + rs->chunk_max : size;
 		bool clean = false;
 
-		if (size - off <= CHUNK_TARGET) {
+		if (size - off <= rs->chunk_target) {
 			cut = size;
 		} else {
-			const char *p = memmem(data + off + CHUNK_TARGET - 1,
-					       lim - (off + CHUNK_TARGET - 1), "\n\n", 2);
+			const char *p = memmem(data + off + rs->chunk_target - 1,
+					       lim - (off + rs->chunk_target - 1), "\n\n", 2);
 
 			if (p) {
 				cut = p + 2 - data;
@@ -529,6 +535,8 @@ int perf_script_read(struct instream **ins, size_t n, const struct perf_script_o
 
 	memset(stats, 0, sizeof(*stats));
 	*out = NULL;
+	rs.chunk_target = opts->chunk_bytes ? opts->chunk_bytes : CHUNK_TARGET;
+	rs.chunk_max = rs.chunk_target * CHUNK_MAX_FACTOR;
 	d.nworkers = opts->jobs ? opts->jobs : default_jobs();
 	if (d.nworkers > MAX_JOBS)
 		d.nworkers = MAX_JOBS;

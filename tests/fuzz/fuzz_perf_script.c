@@ -1,41 +1,59 @@
 /*
- * fuzz_perf_script.c - libFuzzer target for the `perf script` parser:
- * parses the input with every option on, with one thread and with two
- * (which must agree), and checks the trie invariants.
+ * fuzz_perf_script.c - libFuzzer target for the `perf script` parser. The
+ * same input is parsed on one thread in one chunk and on two threads in
+ * tiny chunks (so samples and lines straddle chunk boundaries and chunks
+ * depend on each other): the folded outputs must be byte-identical. Then
+ * once more with every option on; the trie invariants must hold.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "formats/folded.h"
 #include "formats/perf_script.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static size_t sampled_stacks(const uint8_t *data, size_t size, unsigned jobs, bool all)
+static char *collapse(const uint8_t *data, size_t size, const struct perf_script_opts *o,
+		      size_t *len)
 {
 	struct instream *in = instream__from_memory(data, size, "fuzz");
-	struct perf_script_opts o = { .jobs = jobs };
 	struct perf_script_stats st;
 	struct diag_log log = { 0 };
 	struct em_diag diag = { 0 };
 	struct profile *p = NULL;
-	size_t n = 0;
+	char *text = NULL;
+	FILE *f;
 
-	if (all)
-		o.include_tid = o.annotate_kernel = o.annotate_jit = o.include_addrs = true;
-	if (perf_script_read(&in, 1, &o, &p, &st, &log, &diag) == 0) {
+	*len = 0;
+	if (perf_script_read(&in, 1, o, &p, &st, &log, &diag) == 0) {
 		if (stack_trie__check(&p->stacks))
 			abort();
-		n = profile__sampled_stacks(p);
+		f = open_memstream(&text, len);
+		if (folded_write(f, p))
+			abort();
+		fclose(f);
 	}
 	profile__free(p);
 	instream__free(in);
-	return n;
+	return text;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (sampled_stacks(data, size, 1, false) != sampled_stacks(data, size, 2, false))
+	struct perf_script_opts one = { .jobs = 1 };
+	struct perf_script_opts tiny = { .jobs = 2, .chunk_bytes = 7 + size % 61 };
+	struct perf_script_opts all = { .jobs = 1, .include_tid = true, .annotate_kernel = true,
+					.annotate_jit = true, .include_addrs = true };
+	size_t la, lb, lc;
+	char *a = collapse(data, size, &one, &la);
+	char *b = collapse(data, size, &tiny, &lb);
+	char *c = collapse(data, size, &all, &lc);
+
+	if (la != lb || (la && memcmp(a, b, la)))
 		abort();
-	sampled_stacks(data, size, 1, true);
+	free(a);
+	free(b);
+	free(c);
 	return 0;
 }
