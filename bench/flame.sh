@@ -78,9 +78,10 @@ for shape in wide deep; do
 	done
 	t=$(cut -d' ' -f1 "$DIR/b.times" | median)
 	rss=$(cut -d' ' -f2 "$DIR/b.times" | median)
+	cpu=$(cut -d' ' -f3 "$DIR/b.times" | median)
 	svg=$(stat -c %s "$DIR/big.svg")
-	printf '%-5s 1,000,000 unique stacks (%s MB): ember %ss (bar 3 s), SVG %.1f MB (bar 10 MB), peak RSS %s MB, %s\n' \
-		"$shape" "$(awk -v s="$(stat -c %s "$big")" 'BEGIN {printf "%.0f", s / 1e6}')" "$t" \
+	printf '%-5s 1,000,000 unique stacks (%s MB): ember %ss wall, %ss CPU (bar 3 s), SVG %.1f MB (bar 10 MB), peak RSS %s MB, %s\n' \
+		"$shape" "$(awk -v s="$(stat -c %s "$big")" 'BEGIN {printf "%.0f", s / 1e6}')" "$t" "$cpu" \
 		"$(awk -v s="$svg" 'BEGIN {print s / 1e6}')" "$((rss / 1024))" \
 		"$(xmllint --noout "$DIR/big.svg" 2>/dev/null && echo "well-formed" || echo "NOT WELL-FORMED")"
 done

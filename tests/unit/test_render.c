@@ -214,3 +214,42 @@ TEST(test_render__commas)
 	flame_svg__commas(out, sizeof(out), "-1234");
 	ASSERT_STREQ(out, "-1,234");
 }
+
+TEST(test_render__long_utf8_names_survive_chunked_escaping)
+{
+	/* 70,000 three-byte characters: longer than every escaping chunk, and
+	 * chunk ends fall inside characters unless the writer keeps them whole */
+	size_t n = 70000 * 3 + 2, i, len = 0;
+	char *text = malloc(n + 8), *svg = NULL, *esc;
+	struct profile *p;
+	struct flame_layout_opts lo = { .minwidth = 0.1, .image_width = 1200 };
+	struct flame_svg_opts so;
+	struct flame_color c;
+	struct flame_layout l;
+	struct em_diag d = { 0 };
+	FILE *f;
+
+	ASSERT(text);
+	for (i = 0; i < 70000; i++)
+		memcpy(text + i * 3, "\xe6\x97\xa5", 3);
+	memcpy(text + n - 2, " 1", 2);
+	text[n] = 0;
+	esc = escaped(text, n - 2);
+	ASSERT(strlen(esc) == n - 2 && !memcmp(esc, text, n - 2));
+	free(esc);
+	p = folded(text);
+	ASSERT(p);
+	ASSERT_EQ_U64(flame_layout__build(&l, p, NULL, &lo, &d), 0);
+	flame_svg_opts__init(&so);
+	flame_color__init(&c, FLAME_PALETTE__HOT, false, false, 0);
+	f = open_memstream(&svg, &len);
+	ASSERT_EQ_U64(flame_svg__write(f, &l, &c, &so), 0);
+	fclose(f);
+	ASSERT(strstr(svg, "\xef\xbf\xbd") == NULL);	/* no U+FFFD: nothing was cut */
+	ASSERT(memmem(svg, len, text, 210000) != NULL);	/* the whole name, in the title */
+	free(svg);
+	free(text);
+	flame_color__release(&c);
+	flame_layout__release(&l);
+	profile__free(p);
+}
