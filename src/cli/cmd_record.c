@@ -286,8 +286,19 @@ int cmd_record(int argc, const char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
+	/* permission, then the output: neither should fail after a whole recording */
+	err = perf_event__check_access(o.system_wide, &diag);
+	if (err)
+		return report_exit(err, &diag);
+	out = output_open(output);
+	if (!out)
+		return EXIT_FAILURE_RUNTIME;
 	err = record_session__run(&o, &res, &diag);
 	if (err) {
+		if (out != stdout) {
+			fclose(out);
+			unlink(output);
+		}
 		if ((err == -EACCES || err == -EPERM) && !diag.msg[0])
 			em_diag__set(&diag, NULL, 0, "perf_event_open: %s; run as root or lower "
 				     "kernel.perf_event_paranoid (sysctl kernel.perf_event_paranoid=1)",
@@ -295,11 +306,6 @@ int cmd_record(int argc, const char **argv)
 		else if (err == -ENOENT && !diag.msg[0])
 			em_diag__set(&diag, NULL, 0, "cannot run '%s': %s", nargs ? argv[1] : "?", strerror(-err));
 		return report_exit(err, &diag);
-	}
-	out = output_open(output);
-	if (!out) {
-		code = EXIT_FAILURE_RUNTIME;
-		goto out;
 	}
 	if (svg) {
 		describe_target(title, sizeof(title), &o);
@@ -315,7 +321,6 @@ int cmd_record(int argc, const char **argv)
 	if (!quiet && res.child_status > 0 && WIFEXITED(res.child_status) && WEXITSTATUS(res.child_status))
 		fprintf(stderr, "ember record: the command exited with status %d\n",
 			WEXITSTATUS(res.child_status));
-out:
 	profile__free(res.profile);
 	return code;
 }

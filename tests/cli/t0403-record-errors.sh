@@ -21,6 +21,9 @@ expect_status 3 "$EMBER" record -o x.folded -- /nonexistent/command
 expect_match "$T/err" "cannot run '/nonexistent/command'"
 expect_status 3 "$EMBER" record -o x.folded -p 999999999
 [ ! -e x.folded ] || fail "output written after a failure"
+# an output that cannot be written fails before anything runs
+expect_status 1 "$EMBER" record -o no/such/dir/x.svg -- sh -c 'touch ran'
+[ ! -e ran ] || fail "the command ran although the output cannot be written"
 # the command's own failure does not fail the recording; the default output
 # is a flame graph named after the command
 expect_status 0 "$EMBER" record -F 999 -- sh -c 'i=0; while [ $i -lt 30000 ]; do i=$((i + 1)); done; exit 3'
