@@ -5,14 +5,19 @@
  * consumer handing out records that wrap around the end of the buffer.
  */
 #include "../lib/test.h"
+#include "formats/folded.h"
+#include "record/converter.h"
 #include "record/events.h"
 #include "record/ring.h"
+#include "unwind/unwind_snapshot.h"
+
+#include <unistd.h>
 
 #include <stdlib.h>
 #include <string.h>
 
 struct rec {
-	u8 b[4096];
+	u8 b[40960];
 	size_t n;
 };
 
@@ -222,4 +227,56 @@ TEST(test_record__ring_reassembles_wrapped_records)
 	ASSERT(ring__pending(&r) == 0);
 	free(r.scratch);
 	free(meta);
+}
+
+/* A sample of this very thread, as the kernel would write it, through the converter. */
+TEST(test_record__converter_unwinds_and_names_a_sample)
+{
+	/* perf's register order (PERF_EVENT_REGS_MASK) as DWARF numbers */
+	static const u8 dwarf_of[PERF_EVENT_NREGS] = { 0, 3, 2, 1, 4, 5, 6, 7, 16, 8, 9, 10, 11, 12, 13, 14, 15 };
+	static struct rec r;
+	struct converter_opts co = { 0 };
+	struct unwind_snapshot snap;
+	struct converter *c;
+	struct profile *p;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	int i;
+
+	ASSERT(unwind_snapshot__take(&snap, 32 * 1024) == 0);
+	if (snap.len > 32 * 1024)
+		snap.len = 32 * 1024;
+	c = converter__new(&co);
+	ASSERT(converter__load_proc(c, (int)getpid()) == 0);	/* maps and comms, as for -p */
+	r.n = sizeof(struct perf_event_header);
+	put64(&r, snap.regs.r[16]);
+	put32x2(&r, (u32)getpid(), (u32)gettid());
+	put64(&r, 1000);
+	put32x2(&r, 0, 0);
+	put64(&r, 1);
+	put64(&r, 0);			/* no kernel callchain */
+	put64(&r, PERF_SAMPLE_REGS_ABI_64);
+	for (i = 0; i < PERF_EVENT_NREGS; i++)
+		put64(&r, snap.regs.r[dwarf_of[i]]);
+	put64(&r, (snap.len + 7) & ~(size_t)7);
+	put(&r, snap.stack, snap.len);
+	r.n = (r.n + 7) & ~(size_t)7;
+	put64(&r, snap.len);
+	ASSERT(converter__record(c, finish(&r, PERF_RECORD_SAMPLE, PERF_RECORD_MISC_USER)) == 0);
+	ASSERT_EQ_U64(converter__stats(c)->samples, 1);
+	ASSERT_EQ_U64(converter__stats(c)->incomplete, 0);
+	p = converter__take(c);
+	f = open_memstream(&text, &len);
+	ASSERT(folded_write(f, p) == 0);
+	fclose(f);
+	if (!strstr(text, ";main;test_record__converter_unwinds_and_names_a_sample;unwind_snapshot__take 1\n"))
+		fprintf(stderr, "    %s", text);
+	ASSERT(!strncmp(text, "unit-tests;_start;", 18));
+	ASSERT(strstr(text, ";main;") != NULL);
+	ASSERT(strstr(text, ";main;test_record__converter_unwinds_and_names_a_sample;unwind_snapshot__take 1\n") != NULL);
+	free(text);
+	profile__free(p);
+	converter__free(c);
+	unwind_snapshot__release(&snap);
 }
