@@ -74,8 +74,10 @@ struct profile *profile__diff(const struct profile *a, const struct profile *b, 
 		for (i = 0; i < out->stacks.n && i < out->vcap; i++) {
 			u64 *v = &out->values[i * 2];
 
-			if (out->present[i])
-				v[0] = (u64)((double)v[0] * (double)tb / (double)ta);
+			double scaled = (double)v[0] * (double)tb / (double)ta;
+
+			if (out->present[i])	/* Perl's int(); saturating, as the counts are */
+				v[0] = scaled >= 18446744073709551615.0 ? UINT64_MAX : (u64)scaled;
 		}
 	}
 	return out;

@@ -329,11 +329,14 @@ static void write_script(struct out *f, const struct flame_svg_opts *o, const st
 /* printf's "%.1f" of @v, in tenths */
 static long long round_tenths(double v)
 {
-	double t = v * 10, fl = (double)(long long)t, frac = t - fl;
 	char b[64];
 
-	if (v >= 0 && v < 1e15 && !(frac > 0.5 - 1e-6 && frac < 0.5 + 1e-6))
-		return (long long)fl + (frac > 0.5);
+	if (v >= 0 && v < 1e15) {
+		double t = v * 10, fl = (double)(long long)t, frac = t - fl;
+
+		if (!(frac > 0.5 - 1e-6 && frac < 0.5 + 1e-6))
+			return (long long)fl + (frac > 0.5);
+	}
 	snprintf(b, sizeof(b), "%.1f", v);
 	return (long long)(strtod(b, NULL) * 10 + (v < 0 ? -0.5 : 0.5));
 }
