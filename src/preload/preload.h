@@ -24,6 +24,8 @@ struct preload_thread {
 	int in_hook;		/* > 0 while ember's own code runs: allocations pass through */
 	s64 heap_next;		/* bytes left until the next heap sample */
 	u64 rng;		/* xorshift state for sampling gaps */
+	u64 cpu_base;		/* thread CPU ns up to which samples have been counted */
+	unsigned cpu_gen;	/* sigprof run the base belongs to */
 };
 extern PRELOAD_TLS struct preload_thread preload_self;
 

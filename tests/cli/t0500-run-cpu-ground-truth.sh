@@ -6,7 +6,7 @@
 . "$EMBER_ROOT/tests/workloads/preload_test.sh"
 need_go
 build_workload cpu
-expect_status 0 "$EMBER" run --cpu -o cpu.pb.gz -- ./cpu 200
+expect_status 0 "$EMBER" run --cpu -o cpu.pb.gz -- ./cpu 300
 cp "$T/out" truth.txt
 expect_match "$T/err" "wrote CPU profile 'cpu.pb.gz'"
 go tool pprof -sample_index=samples -top -cum -nodecount=200 cpu.pb.gz >top.txt 2>&1 ||
@@ -27,6 +27,6 @@ awk -v period="$period_ns" '
 		}
 		if (length(got) != 4) { print "expected 4 spin_ functions in the profile"; bad = 1 }
 		exit bad
-	}' truth.txt top.txt || fail "CPU samples do not match the threads' CPU time"
+	}' truth.txt top.txt || fail "CPU samples do not match the threads' CPU time; $(grep -E '^Duration' top.txt); $(cat "$T/err")"
 go tool pprof -traces cpu.pb.gz >traces.txt 2>&1 || fail "go tool pprof -traces failed"
 expect_match traces.txt 'spin_c'
