@@ -6,6 +6,7 @@
  */
 #include "symbols/elf_object.h"
 #include "symbols/sorted.h"
+#include "base/instream.h"
 #include "base/xalloc.h"
 #include "unwind/unwind.h"
 
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #define MAX_SYMBOLS (16u << 20)		/* a cap against corrupt section sizes */
+#define MINIDEBUG_MAX (256u << 20)	/* decompressed .gnu_debugdata */
 
 static bool elf_ready(void)
 {
@@ -351,6 +353,41 @@ static void add_plt_symbols(struct elf_object *o, Elf *elf)
 	}
 }
 
+/*
+ * MiniDebugInfo (Fedora's .gnu_debugdata): an xz-compressed ELF file holding
+ * the .symtab that stripping removed. Decompressed with the instream xz
+ * decoder, read with elf_memory, its names copied.
+ */
+static void add_minidebug_symbols(struct elf_object *o, Elf *elf)
+{
+	GElf_Shdr sh;
+	Elf_Scn *scn = section_named(elf, ".gnu_debugdata", &sh);
+	Elf_Data *d = scn ? elf_getdata(scn, NULL) : NULL;
+	struct instream *in;
+	struct em_diag diag;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	ssize_t n;
+	Elf *mini;
+
+	if (!d || !d->d_size)
+		return;
+	in = instream__from_memory(d->d_buf, d->d_size, ".gnu_debugdata");
+	do {
+		if (cap - len < 65536)
+			XGROW(buf, cap, len + 65536);
+		n = instream__read(in, buf + len, cap - len, &diag);
+		len += n > 0 ? (size_t)n : 0;
+	} while (n > 0 && len <= MINIDEBUG_MAX);
+	instream__free(in);
+	mini = n == 0 ? elf_memory(buf, len) : NULL;
+	if (mini && elf_kind(mini) == ELF_K_ELF)
+		add_symbols(o, mini, SHT_SYMTAB);
+	if (mini)
+		elf_end(mini);
+	free(buf);
+}
+
 static int cmp_sym(const void *a, const void *b)
 {
 	const struct elf_symbol *x = a, *y = b;
@@ -374,6 +411,7 @@ static void load_symbols(struct elf_object *o)
 		add_symbols(o, o->elf, SHT_SYMTAB);
 		add_symbols(o, o->elf, SHT_DYNSYM);
 		add_plt_symbols(o, o->elf);
+		add_minidebug_symbols(o, o->elf);
 	}
 	if (!o->nsyms)
 		return;

@@ -2,7 +2,8 @@
  * test_symbols.c - the ELF symbolizer on checked-in fixtures
  * (tests/fixtures/record, rebuilt by make-fixtures.sh): .symtab lookups that
  * never fall back to the nearest preceding symbol, the separate debug file
- * found through .gnu_debuglink, PLT stubs named func@plt, build-ids, file
+ * found through .gnu_debuglink, MiniDebugInfo (.gnu_debugdata), PLT stubs
+ * named func@plt, build-ids, file
  * offset → ELF address, and C++/Rust demangling.
  */
 #include "../lib/test.h"
@@ -57,6 +58,18 @@ TEST(test_symbols__stripped_file_uses_its_debuglink)
 	ASSERT(elf_object__cfi(o) != NULL);	/* .eh_frame survives stripping */
 	elf_object__free(o);
 	elf_object__free(full);
+}
+
+TEST(test_symbols__minidebuginfo_gives_the_stripped_symbols)
+{
+	struct elf_object *o;
+
+	ASSERT(elf_object__open(FIX "minidebug", NULL, &o) == 0);
+	ASSERT_STREQ(name_at(o, 0x1184), "fixture_alpha");	/* from .gnu_debugdata */
+	ASSERT_STREQ(name_at(o, 0x1189), "(none)");
+	ASSERT_STREQ(name_at(o, 0x1040), "strtol@plt");
+	ASSERT(o->dbg_elf == NULL);
+	elf_object__free(o);
 }
 
 TEST(test_symbols__missing_and_non_elf_files_fail)
