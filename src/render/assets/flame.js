@@ -167,8 +167,14 @@ function place(i, x, w, label) {
 	r.setAttribute("x", x.toFixed(1));
 	r.setAttribute("width", w.toFixed(1));
 	if (t) {
-		t.setAttribute("x", (x + 3).toFixed(2));
-		t.textContent = label !== undefined ? label : fit_label(frame_name(i), w);
+		if (label === undefined)
+			label = fit_label(frame_name(i), w);
+		/* most frames of a big graph are too narrow for a label: leave those alone */
+		if (label !== "" || t.firstChild) {
+			t.setAttribute("x", (x + 3).toFixed(2));
+			if (t.textContent !== label)
+				t.textContent = label;
+		}
 	}
 }
 
