@@ -226,26 +226,42 @@ static __attribute__((noinline)) void sample(void *p, size_t n)
 	spin_unlock(&shard_of((u64)p)->lock);
 }
 
+/* The sampling decision once a thread's byte countdown ran out. */
+static __attribute__((noinline)) void note_alloc_slow(struct preload_thread *t, void *p, size_t n,
+						       long rate)
+{
+	t->in_hook++;
+	if (my_gen != atomic_load_explicit(&heap_gen, memory_order_relaxed)) {
+		/* first allocation under a new rate: draw a gap, do not sample */
+		my_gen = atomic_load(&heap_gen);
+		if (!t->rng)
+			t->rng = ((u64)(uintptr_t)t * 0x9e3779b97f4a7c15ULL) ^ preload_now_ns() ^ 1;
+		t->heap_next = next_gap(rate) - (s64)n;
+		if (t->heap_next > 0)
+			goto out;
+	}
+	sample(p, n);
+	t->heap_next = next_gap(rate);
+out:
+	t->in_hook--;
+}
+
+/*
+ * The fast path, on every allocation: one global load when heap profiling is
+ * off; a thread-local countdown by bytes when it is on. A rate change takes
+ * effect at each thread's next sample, as in Go.
+ */
 static inline void note_alloc(void *p, size_t n)
 {
 	struct preload_thread *t = &preload_self;
 	long rate = atomic_load_explicit(&heap_rate_v, memory_order_relaxed);
 
-	if (!rate || !p || t->in_hook)
+	if (likely(!rate) || unlikely(!p) || t->in_hook)
 		return;
-	t->in_hook++;
-	if (unlikely(my_gen != atomic_load_explicit(&heap_gen, memory_order_relaxed))) {
-		my_gen = atomic_load(&heap_gen);
-		if (!t->rng)
-			t->rng = ((u64)(uintptr_t)t * 0x9e3779b97f4a7c15ULL) ^ preload_now_ns() ^ 1;
-		t->heap_next = next_gap(rate);
-	}
 	t->heap_next -= (s64)n;
-	if (t->heap_next <= 0) {
-		sample(p, n);
-		t->heap_next = next_gap(rate);
-	}
-	t->in_hook--;
+	if (likely(t->heap_next > 0))
+		return;
+	note_alloc_slow(t, p, n, rate);
 }
 
 /*
