@@ -8,6 +8,7 @@
  * and the frame-pointer fallback on a synthetic stack.
  */
 #include "../lib/test.h"
+#include "symbols/elf_object.h"
 #include "symbols/self_space.h"
 #include "unwind/unwind_snapshot.h"
 
@@ -118,4 +119,58 @@ TEST(test_unwind__frame_pointer_fallback_without_cfi)
 	/* a PC outside every mapping stops the walk */
 	r.r[UNWIND_REG__RIP] = 0x5000;
 	ASSERT_EQ_U64(unwind__stack(&r, &st, find_no_cfi, NULL, frames, 8, &n), UNWIND_END__NO_MAP);
+}
+
+/* A snapshot recorded by a static fixture program, unwound against that ELF file alone. */
+static struct elf_object *fixture_obj;
+
+static bool find_fixture(void *ctx, u64 pc, struct unwind_module *m)
+{
+	u64 vaddr;
+
+	(void)ctx;
+	if (!elf_object__file_to_vaddr(fixture_obj, pc - 0x400000, &vaddr) || vaddr != pc)
+		return false;	/* non-PIE: file offset + 0x400000 = address */
+	m->cfi = elf_object__cfi(fixture_obj);
+	m->bias = 0;
+	m->entry = fixture_obj->entry;
+	return true;
+}
+
+TEST(test_unwind__hermetic_snapshot_of_a_static_fixture)
+{
+	static const char *const expect[] = { "capture", "level3", "level2", "level1", "cmain", "_start" };
+	u64 buf[19 + 256];
+	struct unwind_regs regs = { { 0 }, 0 };
+	struct unwind_stack st;
+	struct unwind_frame frames[16];
+	size_t n, i;
+	FILE *f = fopen("tests/fixtures/record/snapshot.bin", "rb");
+	size_t got = f ? fread(buf, 1, sizeof(buf), f) : 0;
+
+	if (f)
+		fclose(f);
+	ASSERT_EQ_U64(got, sizeof(buf));
+	ASSERT_EQ_U64(buf[0], 0x504e53524542454dULL);
+	ASSERT_EQ_U64(buf[18], 2048);
+	for (i = 0; i < UNWIND_NREGS; i++)
+		regs.r[i] = buf[1 + i];
+	regs.valid = 1u << UNWIND_REG__RBX | 1u << UNWIND_REG__RBP | 1u << UNWIND_REG__RSP |
+		     1u << UNWIND_REG__R12 | 1u << UNWIND_REG__R13 | 1u << UNWIND_REG__R14 |
+		     1u << UNWIND_REG__R15 | 1u << UNWIND_REG__RIP;
+	st = (struct unwind_stack){ regs.r[UNWIND_REG__RSP], (const u8 *)&buf[19], 2048 };
+	ASSERT(elf_object__open("tests/fixtures/record/snapshot", NULL, &fixture_obj) == 0);
+	ASSERT_EQ_U64(unwind__stack(&regs, &st, find_fixture, NULL, frames, 16, &n), UNWIND_END__COMPLETE);
+	ASSERT_EQ_U64(n, ARRAY_SIZE(expect));
+	for (i = 0; i < n; i++) {
+		const struct elf_symbol *s = elf_object__lookup(fixture_obj, frames[i].lookup);
+
+		ASSERT(s != NULL);
+		ASSERT_STREQ(fixture_obj->names + s->name, expect[i]);
+	}
+	/* cut inside level2's 200-byte frame: stops there, marked as a stack problem */
+	st.len = 64;
+	ASSERT_EQ_U64(unwind__stack(&regs, &st, find_fixture, NULL, frames, 16, &n), UNWIND_END__STACK);
+	ASSERT(n < ARRAY_SIZE(expect));
+	elf_object__free(fixture_obj);
 }
