@@ -69,6 +69,9 @@ static int draw(FILE *out, const struct profile *p, const struct flame_seq *seq,
 
 	if (err)
 		return err;
+	if (lo->total && lo->total < l.time && !o->quiet)
+		report_error("warning: --total %llu is less than the counts' sum %llu, so it is ignored",
+			     (unsigned long long)lo->total, (unsigned long long)l.time);
 	err = flame_svg__write(out, &l, color, &o->svg);
 	flame_layout__release(&l);
 	return err;

@@ -1,5 +1,5 @@
 # t0201: `ember flame` options: --cp writes and reuses a palette file,
-# --nameattr adds attributes (escaped), bad values are usage errors (exit 2),
+# --nameattr adds attributes (escaped), --total, bad values are usage errors (exit 2),
 # --title/--notes/--encoding cannot break the XML, --random is reproducible
 # with EMBER_DETERMINISTIC=1.
 . "$(dirname "$0")/lib.sh"
@@ -24,6 +24,12 @@ grep -q '<script>alert' "$T/out" && fail "title not escaped"
 for bad in "--minwidth abc" "--width 0" "--colors" "--bgcolors pink" "--fontsize x" "--notes <b>" "--frobnicate"; do
 	expect_status 2 "$EMBER" flame $bad a.folded
 done
+# --total: wider than the sum keeps the frames narrower; smaller is ignored with a warning
+expect_status 0 "$EMBER" flame --total 10 a.folded
+expect_match "$T/out" '<title>all \(10 samples, 100%\)</title>'
+expect_match "$T/out" '<title>alpha \(3 samples, 30.00%\)</title>'
+expect_status 0 "$EMBER" flame --total 2 a.folded
+expect_match "$T/err" 'total 2 is less'
 EMBER_DETERMINISTIC=1 "$EMBER" flame --random a.folded >r1.svg || fail "--random failed"
 EMBER_DETERMINISTIC=1 "$EMBER" flame --random a.folded >r2.svg || fail "--random failed"
 cmp -s r1.svg r2.svg || fail "--random is not reproducible with EMBER_DETERMINISTIC=1"
