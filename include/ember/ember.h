@@ -29,7 +29,9 @@ EMBER_API int ember_cpu_stop(void);
 /*
  * Sample about one allocation per @bytes allocated (exponentially
  * distributed gaps; 1 = every allocation; 0 = stop heap profiling). Blocks
- * allocated before sampling started are not tracked. Returns the old rate.
+ * allocated before sampling started are not tracked; a thread that is
+ * already sampling takes the new rate at its next sample (as in Go).
+ * Returns the old rate.
  */
 EMBER_API long ember_heap_set_rate(long bytes);
 

@@ -37,6 +37,7 @@ static void *agg_main(void *unused)
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	pthread_setname_np(pthread_self(), "ember-agg");
 	preload_self.in_hook++;
 	while (atomic_load(&agg_run)) {
 		pthread_mutex_lock(&map_lock);

@@ -44,6 +44,7 @@ static void *watch(void *unused)
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	pthread_setname_np(pthread_self(), "ember-exit");
 	preload_self.in_hook++;
 	while (read(efd, &v, sizeof(v)) < 0 && errno == EINTR)
 		;

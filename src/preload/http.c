@@ -145,10 +145,24 @@ static void serve_threads(int fd)
 	DIR *d = opendir("/proc/self/task");
 	struct dirent *e;
 
-	len += snprintf(buf, sizeof(buf), "threads (tid):\n");
-	while (d && (e = readdir(d)) && len + 32 < sizeof(buf))
-		if (e->d_name[0] != '.')
-			len += snprintf(buf + len, sizeof(buf) - len, "%s\n", e->d_name);
+	len += snprintf(buf, sizeof(buf), "tid name\n");
+	while (d && (e = readdir(d)) && len + 64 < sizeof(buf)) {
+		char path[64], comm[32] = "";
+		ssize_t n = 0;
+		int f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%.16s/comm", e->d_name);
+		f = open(path, O_RDONLY | O_CLOEXEC);
+		if (f >= 0) {
+			n = read(f, comm, sizeof(comm) - 1);
+			close(f);
+		}
+		comm[n > 0 ? n : 0] = 0;
+		comm[strcspn(comm, "\n")] = 0;
+		len += snprintf(buf + len, sizeof(buf) - len, "%s %s\n", e->d_name, comm);
+	}
 	if (d)
 		closedir(d);
 	respond(fd, 200, "text/plain; charset=utf-8", buf, len);
@@ -245,6 +259,7 @@ static void *http_main(void *unused)
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	pthread_setname_np(pthread_self(), "ember-http");
 	preload_self.in_hook++;
 	while (atomic_load(&http_run)) {
 		struct pollfd p = { listen_fd, POLLIN, 0 };

@@ -32,6 +32,9 @@ done
 grep -q 'profile?seconds' resp.bin || fail "index does not list the profile endpoint"
 [ "$(request $'GET /debug/pprof/cmdline HTTP/1.0\r\n\r\n')" = 200 ] || fail "cmdline"
 grep -aq './cpu' resp.bin || fail "cmdline does not name the program"
+[ "$(request $'GET /debug/pprof/threads HTTP/1.0\r\n\r\n')" = 200 ] || fail "threads"
+grep -aq ' ember-http$' resp.bin && grep -aq ' ember-agg$' resp.bin && grep -aq ' cpu$' resp.bin ||
+	fail "threads does not list the program's and ember's threads: $(cat resp.bin)"
 [ "$(request $'GET /debug/pprof/heap HTTP/1.0\r\n\r\n')" = 200 ] || fail "heap"
 [ "$(request $'GET /debug/pprof/allocs HTTP/1.0\r\n\r\n')" = 200 ] || fail "allocs"
 [ "$(request $'GET /debug/pprof/nothing HTTP/1.0\r\n\r\n')" = 404 ] || fail "unknown path is not 404"
