@@ -8,7 +8,9 @@
 #include "cli/opt.h"
 #include "cli/report.h"
 
+#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +62,49 @@ static int find_library(char *buf, size_t n)
 			return 0;
 	}
 	return -ENOENT;
+}
+
+/*
+ * True when @cmd (found like execvp does) is a statically linked ELF
+ * executable: no PT_INTERP, so the loader never sees LD_PRELOAD. Anything
+ * unreadable, not found or not ELF (scripts) is left to execvp.
+ */
+static bool is_static_elf(const char *cmd)
+{
+	char path[PATH_MAX];
+	const char *dirs = getenv("PATH"), *p;
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	bool is_static = false;
+	int fd = -1, i;
+
+	if (strchr(cmd, '/')) {
+		fd = open(cmd, O_RDONLY | O_CLOEXEC);
+	} else {
+		for (p = dirs ? dirs : "/usr/bin:/bin"; fd < 0 && *p; p += strcspn(p, ":") + (p[strcspn(p, ":")] == ':')) {
+			int n = (int)strcspn(p, ":");
+
+			if (snprintf(path, sizeof(path), "%.*s/%s", n, n ? p : ".", cmd) < (int)sizeof(path) &&
+			    !access(path, X_OK))
+				fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (!p[n])
+				break;
+		}
+	}
+	if (fd < 0)
+		return false;
+	if (pread(fd, &eh, sizeof(eh), 0) == sizeof(eh) && !memcmp(eh.e_ident, ELFMAG, SELFMAG) &&
+	    eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_type == ET_EXEC && eh.e_phentsize == sizeof(ph)) {
+		is_static = true;
+		for (i = 0; i < eh.e_phnum && i < 256; i++)
+			if (pread(fd, &ph, sizeof(ph), eh.e_phoff + (off_t)i * sizeof(ph)) != sizeof(ph) ||
+			    ph.p_type == PT_INTERP) {
+				is_static = false;
+				break;
+			}
+	}
+	close(fd);
+	return is_static;
 }
 
 static int setenv_u(const char *name, unsigned long v)
@@ -131,6 +176,11 @@ int cmd_run(int argc, const char **argv)
 	if (err) {
 		report_error("run: cannot set the environment: %s", strerror(errno));
 		return EXIT_FAILURE_RUNTIME;
+	}
+	if (is_static_elf(argv[1])) {
+		report_error("run: '%s' is statically linked: libember.so cannot be loaded into it "
+			     "(link it with -lember and call include/ember/ember.h instead)", argv[1]);
+		return EXIT_NO_PERMISSION;
 	}
 	argv[nargs + 1] = NULL;
 	execvp(argv[1], (char *const *)(argv + 1));

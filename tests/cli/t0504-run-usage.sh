@@ -13,6 +13,13 @@ expect_status 3 "$EMBER" run -- ./does-not-exist
 expect_match "$T/err" "cannot run './does-not-exist'"
 expect_status 4 "$EMBER" run --lib "$T/none.so" -- true
 expect_match "$T/err" "cannot read '$T/none.so'"
+# a static program cannot take LD_PRELOAD: said, exit 4 (static-pie is ET_DYN with
+# no interpreter too, but gcc -static gives ET_EXEC here)
+printf 'int main(void) { return 0; }\n' >static.c
+if gcc -static -o static static.c 2>/dev/null; then
+	expect_status 4 "$EMBER" run -- ./static
+	expect_match "$T/err" "'./static' is statically linked"
+fi
 # the command's exit status is ember's
 expect_status 7 "$EMBER" run -- sh -c 'exit 7'
 
