@@ -20,7 +20,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "collapse", cmd_collapse, "perf script text → folded stacks (stackcollapse-perf.pl compatible)" },
-	{ "record", cmd_record, "sample a command, processes or the system → folded stacks" },
+	{ "record", cmd_record, "sample a command, processes or the system → flame graph or folded stacks" },
 	{ "run", cmd_run, "run a command under libember.so (CPU + heap profiler) → pprof" },
 	{ "flame", cmd_flame, "folded stacks or perf script text → interactive SVG flame graph" },
 	{ "diff", cmd_diff, "two profiles → differential folded stacks (difffolded.pl compatible)" },
