@@ -208,7 +208,18 @@ static bool sort_lines_by_trie(struct lines *ls)
 			keys[k].s = strtab__get(&p->strings, p->frames.frames[t->frame[node]].name, &keys[k].len);
 			keys[k].node = node;
 		}
-		qsort(keys, c, sizeof(*keys), cmp_names);
+		if (c <= 16) {	/* most nodes have a few children: insertion sort */
+			for (k = 1; k < c; k++) {
+				struct name_key key = keys[k];
+				size_t j = k;
+
+				for (; j > 0 && cmp_names(&keys[j - 1], &key) > 0; j--)
+					keys[j] = keys[j - 1];
+				keys[j] = key;
+			}
+		} else {
+			qsort(keys, c, sizeof(*keys), cmp_names);
+		}
 		for (k = 0; k < c; k++) {
 			if (k + 1 < c && keys[k].len <= keys[k + 1].len &&
 			    !memcmp(keys[k].s, keys[k + 1].s, keys[k].len)) {
