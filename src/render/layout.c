@@ -3,9 +3,11 @@
  * sorts its input lines as strings ("stack count"), then walks them keeping
  * the open frames of the previous line: frames shared with the previous line
  * stay open, the others close (becoming drawn frames) and new ones open.
- * Here the lines are stack ids of a profile; sorting compares frame names
- * from the root and falls back to the line's text only where one name is a
- * prefix of the other, so the order (and thus the merging) is the Perl one.
+ * Here the lines are stack ids of a profile. Their text order is found by
+ * walking the stack trie with each node's children sorted by name; only when
+ * a name is a prefix of a sibling's (where the text after it decides) are the
+ * lines compared as text. Either way the order, and so the merging, is the
+ * Perl one. --reverse and chain graphs rewrite the stacks into a new profile.
  */
 #include "render/layout.h"
 #include "base/xalloc.h"
@@ -140,13 +142,6 @@ static void sort_lines(struct lines *ls)
 	free(idx);
 }
 
-/*
- * The same order without comparing whole lines: a depth-first walk of the
- * stack trie, each node's own line before its children, children sorted by
- * name. Equal to the text order unless a child's name is a prefix of (or
- * equal to) a sibling's, where the text after the name decides; then this
- * returns false and the caller sorts the lines as text.
- */
 struct name_key {
 	const char *s;
 	size_t len;
@@ -162,6 +157,13 @@ static int cmp_names(const void *x, const void *y)
 	return r ? r : (a->len > b->len) - (a->len < b->len);
 }
 
+/*
+ * The text order without comparing whole lines: a depth-first walk of the
+ * stack trie, each node's own line before its children, children sorted by
+ * name. Equal to the text order unless a child's name is a prefix of (or
+ * equal to) a sibling's, where the text after the name decides; then this
+ * returns false and the caller sorts the lines as text.
+ */
 static bool sort_lines_by_trie(struct lines *ls)
 {
 	const struct profile *p = ls->p;
