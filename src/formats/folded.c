@@ -103,11 +103,32 @@ struct prefix_cache {
 	size_t n, cap_end, cap_node;
 	char *prev;		/* previous stack's bytes */
 	size_t prev_len, prev_cap;
+	u32 *frames;		/* frame ids of the part being added */
+	size_t cap_frames;
 };
+
+/* Length of the common prefix of @a and @b (both at least @n bytes), a word at a time. */
+static size_t common_prefix(const char *a, const char *b, size_t n)
+{
+	size_t i = 0;
+
+	while (i + 8 <= n) {
+		u64 x, y;
+
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return i + (__builtin_ctzll(x ^ y) >> 3);
+		i += 8;
+	}
+	while (i < n && a[i] == b[i])
+		i++;
+	return i;
+}
 
 static u32 insert_stack(struct profile *p, struct prefix_cache *pc, const char *s, size_t n)
 {
-	size_t len = n, same = 0, k = 0, start;
+	size_t len = n, same = 0, k = 0, start, nnew = 0;
 	u32 node = STACK_ROOT;
 
 	/* Perl's split drops trailing empty fields. */
@@ -119,31 +140,31 @@ static u32 insert_stack(struct profile *p, struct prefix_cache *pc, const char *
 		return STACK_ROOT;
 	}
 	/* Reuse whole frames shared with the previous stack. */
-	while (same < len && same < pc->prev_len && s[same] == pc->prev[same])
-		same++;
+	same = common_prefix(s, pc->prev, len < pc->prev_len ? len : pc->prev_len);
 	while (k < pc->n && pc->end[k] <= same &&
-	       (pc->end[k] == len || (pc->end[k] < len && s[pc->end[k]] == ';')) &&
-	       (pc->end[k] == pc->prev_len || pc->prev[pc->end[k]] == ';')) {
+	       (pc->end[k] == len || (pc->end[k] < len && s[pc->end[k]] == ';'))) {
 		node = pc->node[k];
 		k++;
 	}
 	start = k ? pc->end[k - 1] + 1 : 0;
 	pc->n = k;
+	/* Intern the remaining frames, then add them to the trie in one go. */
 	while (start <= len) {
 		const char *semi = memchr(s + start, ';', len - start);
 		size_t end = semi ? (size_t)(semi - s) : len;
-		u32 frame = profile__frame(p, s + start, end - start, FRAME_KIND__USER);
 
-		node = stack_trie__child(&p->stacks, node, frame);
-		XGROW(pc->end, pc->cap_end, pc->n + 1);
-		XGROW(pc->node, pc->cap_node, pc->n + 1);
-		pc->end[pc->n] = end;
-		pc->node[pc->n] = node;
-		pc->n++;
+		XGROW(pc->frames, pc->cap_frames, nnew + 1);
+		XGROW(pc->end, pc->cap_end, pc->n + nnew + 1);
+		pc->frames[nnew] = profile__frame(p, s + start, end - start, FRAME_KIND__USER);
+		pc->end[pc->n + nnew] = end;
+		nnew++;
 		start = end + 1;
 		if (!semi)
 			break;
 	}
+	XGROW(pc->node, pc->cap_node, pc->n + nnew);
+	node = stack_trie__path(&p->stacks, node, pc->frames, nnew, pc->node + pc->n);
+	pc->n += nnew;
 	XGROW(pc->prev, pc->prev_cap, len);
 	memcpy(pc->prev, s, len);
 	pc->prev_len = len;
@@ -217,6 +238,7 @@ int folded_read_into(struct instream *in, struct profile *p, struct folded_read_
 	free(pc.end);
 	free(pc.node);
 	free(pc.prev);
+	free(pc.frames);
 	return err;
 }
 
