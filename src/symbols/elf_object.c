@@ -125,7 +125,8 @@ int elf_object__open(const char *path, const char *debug_root, struct elf_object
 	err = init_from_elf(o);
 	if (err)
 		goto fail;
-	(void)debug_root;
+	if (debug_root)
+		o->debug_root = xstrdup(debug_root);
 	*out = o;
 	return 0;
 fail:
@@ -165,6 +166,7 @@ void elf_object__free(struct elf_object *o)
 		close(o->fd);
 	free(o->syms);
 	free(o->names);
+	free(o->debug_root);
 	free(o->path);
 	free(o);
 }
@@ -228,13 +230,14 @@ static const char *debuglink_name(Elf *elf)
 
 static void find_debug_file(struct elf_object *o)
 {
+	const char *root = o->debug_root ? o->debug_root : "";
 	char hex[41], path[4096];
 	const char *link;
 	int dirlen;
 
 	if (o->build_id_len >= 2) {
 		elf_object__build_id_hex(o->build_id, o->build_id_len, hex);
-		snprintf(path, sizeof(path), "/usr/lib/debug/.build-id/%.2s/%s.debug", hex, hex + 2);
+		snprintf(path, sizeof(path), "%s/usr/lib/debug/.build-id/%.2s/%s.debug", root, hex, hex + 2);
 		if (try_debug_file(o, path))
 			return;
 	}
@@ -247,7 +250,7 @@ static void find_debug_file(struct elf_object *o)
 	snprintf(path, sizeof(path), "%.*s.debug/%s", dirlen, o->path, link);
 	if (try_debug_file(o, path))
 		return;
-	snprintf(path, sizeof(path), "/usr/lib/debug%.*s%s", dirlen, o->path, link);
+	snprintf(path, sizeof(path), "%s/usr/lib/debug%.*s%s", root, dirlen, o->path, link);
 	try_debug_file(o, path);
 }
 

@@ -24,6 +24,7 @@ struct elf_load {
 
 struct elf_object {
 	char *path;		/* as opened */
+	char *debug_root;	/* prefix of /usr/lib/debug; NULL = none (the real one) */
 	const char *base;	/* basename of path */
 	u8 build_id[20];
 	u8 build_id_len;
@@ -42,7 +43,8 @@ struct elf_object {
 };
 
 /*
- * Open @path (@debug_root: where /usr/lib/debug lives, NULL = "/"; used by
+ * Open @path (@debug_root: a directory prefixed to /usr/lib/debug when looking
+ * for its debug file, NULL = none; used by
  * tests). Reads the program headers and build-id; symbols are read on first
  * lookup. Returns 0 with *@out owned by the caller, or -errno / -EM_E_BAD_INPUT.
  */

@@ -60,6 +60,50 @@ TEST(test_symbols__stripped_file_uses_its_debuglink)
 	elf_object__free(full);
 }
 
+/* Copy @from to @to (small fixture files). */
+static int copy_file(const char *from, const char *to)
+{
+	FILE *a = fopen(from, "rb"), *b = fopen(to, "wb");
+	char buf[8192];
+	size_t n;
+	int ok = a && b;
+
+	while (ok && (n = fread(buf, 1, sizeof(buf), a)) > 0)
+		ok = fwrite(buf, 1, n, b) == n;
+	if (a)
+		fclose(a);
+	if (b && fclose(b))
+		ok = 0;
+	return ok ? 0 : -1;
+}
+
+TEST(test_symbols__debug_file_found_by_build_id)
+{
+	char root[] = "/tmp/ember-test-debugroot-XXXXXX", dir[256], dbg[320], bin[320], hex[41];
+	struct elf_object *o;
+
+	ASSERT(mkdtemp(root) != NULL);
+	/* the stripped binary alone (its debuglink's target is not next to it) */
+	snprintf(bin, sizeof(bin), "%s/stripped", root);
+	ASSERT(copy_file(FIX "stripped", bin) == 0);
+	ASSERT(elf_object__open(bin, root, &o) == 0);
+	ASSERT_STREQ(name_at(o, 0x1190), "(none)");	/* nothing yet */
+	elf_object__build_id_hex(o->build_id, o->build_id_len, hex);
+	elf_object__free(o);
+	/* <root>/usr/lib/debug/.build-id/xx/yyyy.debug */
+	snprintf(dir, sizeof(dir), "%s/usr/lib/debug/.build-id/%.2s", root, hex);
+	snprintf(dbg, sizeof(dbg), "mkdir -p '%s'", dir);
+	ASSERT(system(dbg) == 0);
+	snprintf(dbg, sizeof(dbg), "%s/%s.debug", dir, hex + 2);
+	ASSERT(copy_file(FIX "symbols.debug", dbg) == 0);
+	ASSERT(elf_object__open(bin, root, &o) == 0);
+	ASSERT_STREQ(name_at(o, 0x1190), "fixture_beta");
+	ASSERT(o->dbg_elf != NULL);
+	elf_object__free(o);
+	snprintf(dbg, sizeof(dbg), "rm -rf '%s'", root);
+	ASSERT(system(dbg) == 0);
+}
+
 TEST(test_symbols__minidebuginfo_gives_the_stripped_symbols)
 {
 	struct elf_object *o;
