@@ -264,3 +264,56 @@ TEST(test_pprof__read_through_instream_gunzips_once)
 	profile__free(p);
 	profile__free(q);
 }
+
+/* Profiles written by Go's runtime/pprof (go 1.19, checked in as fuzz seeds). */
+static struct profile *read_go(const char *name, struct pprof_info *info)
+{
+	char path[256];
+	struct em_diag diag = { 0 };
+	struct instream *in;
+	struct profile *p = NULL;
+
+	snprintf(path, sizeof(path), "tests/fuzz/corpus/fuzz_pprof/%s", name);
+	if (instream__open(&in, path, &diag))
+		return NULL;
+	if (pprof_read(in, &p, info, &diag))
+		p = NULL;
+	instream__free(in);
+	return p;
+}
+
+static bool has_frame(const struct profile *p, const char *name)
+{
+	size_t i, len;
+
+	for (i = 0; i < p->frames.n; i++)
+		if (!strcmp(strtab__get(&p->strings, p->frames.frames[i].name, &len), name))
+			return true;
+	return false;
+}
+
+TEST(test_pprof__reads_go_runtime_pprof_profiles)
+{
+	struct pprof_info info;
+	struct profile *p = read_go("go-cpu.pb.gz", &info);
+	size_t len;
+
+	ASSERT(p != NULL);
+	ASSERT_EQ_U64(p->ncols, 2);
+	ASSERT_STREQ(strtab__get(&p->strings, p->types[1].type, &len), "cpu");
+	ASSERT_STREQ(info.period_type, "cpu");
+	ASSERT_EQ_U64(info.period, 10000000);
+	ASSERT(has_frame(p, "main.work"));
+	ASSERT(profile__total(p, 0) > 0);
+	ASSERT_EQ_U64(stack_trie__check(&p->stacks), 0);
+	profile__free(p);
+	p = read_go("go-heap.pb.gz", &info);
+	ASSERT(p != NULL);
+	ASSERT_EQ_U64(p->ncols, 4);
+	ASSERT_STREQ(strtab__get(&p->strings, p->types[0].type, &len), "alloc_objects");
+	ASSERT_STREQ(strtab__get(&p->strings, p->types[3].type, &len), "inuse_space");
+	ASSERT_EQ_U64(info.default_col, 3);
+	ASSERT_STREQ(info.period_type, "space");
+	ASSERT(has_frame(p, "main.alloc"));
+	profile__free(p);
+}
