@@ -466,17 +466,22 @@ static void write_frame(struct frame_ctx *c, const struct flame_frame *fr)
 	out_puts(f, color);
 	out_puts(f, "\" rx=\"2\" ry=\"2\" />\n");
 
-	/* label: as many characters as fit, ".." when cut (flamegraph.pl's rule) */
-	out_puts(f, "<text  x=\"");
-	fixed(f, x1 + 3, 2);
-	out_puts(f, "\" y=\"");
-	num(f, 3 + (y1 + y2) / 2);
-	out_puts(f, "\" >");
+	/*
+	 * Label: as many characters as fit, ".." when cut (flamegraph.pl's
+	 * rule). Frames too narrow for one get no <text> at all (flamegraph.pl
+	 * writes an empty one): most frames of a big graph are that narrow, and
+	 * the viewer adds a <text> when a zoom makes room.
+	 */
 	chars = (long)((x2 - x1) / (o->fontsize * o->fontwidth));
-	if (chars >= 3) {
+	if (chars >= 3 && base_len) {
 		size_t nchars = utf8__count(name, base_len);
 		size_t cut = utf8__prefix(name, base_len, (size_t)chars);
 
+		out_puts(f, "<text  x=\"");
+		fixed(f, x1 + 3, 2);
+		out_puts(f, "\" y=\"");
+		num(f, 3 + (y1 + y2) / 2);
+		out_puts(f, "\" >");
 		if ((size_t)chars < nchars) {
 			size_t keep = utf8__prefix(name, base_len, (size_t)chars - 2);
 
@@ -487,8 +492,8 @@ static void write_frame(struct frame_ctx *c, const struct flame_frame *fr)
 		} else {
 			out_escaped(f, name, cut);
 		}
+		out_puts(f, "</text>\n");
 	}
-	out_puts(f, "</text>\n");
 	out_puts(f, NA(href) ? "</a>\n" : "</g>\n");
 }
 

@@ -29,7 +29,8 @@ async function frameInfo(page, name) {
 				const r = g.querySelector("rect");
 				out.push({ x: parseFloat(r.getAttribute("x")), w: parseFloat(r.getAttribute("width")),
 					   y: parseFloat(r.getAttribute("y")), fill: r.getAttribute("fill"),
-					   hidden: g.classList.contains("hide"), label: g.querySelector("text").textContent });
+					   hidden: g.classList.contains("hide"),
+					   label: g.querySelector("text") ? g.querySelector("text").textContent : "" });
 			}
 		}
 		return out;
@@ -116,6 +117,18 @@ async function main() {
 		await page.goto(zoomedUrl.replace(/[?]/, "?s=beta&"));
 		check((await text(page, "matched")) === "Matched: 10.0%", "search restored from the URL");
 		check((await frameInfo(page, "other")).every((f) => f.hidden), "zoom restored from the URL");
+		// a frame too narrow for a label has no <text>; zooming into it adds one
+		await page.goto("file://" + path.resolve(dir, "narrow.svg"));
+		const narrow = (await frameInfo(page, "narrow"))[0];
+		check(narrow.w < 20 && narrow.label === "", "a narrow frame is drawn without a label");
+		check(await page.evaluate(() => [...document.querySelectorAll("#frames title")]
+			.filter((t) => t.textContent.startsWith("narrow ("))[0].parentNode.querySelector("text") === null),
+		      "ember writes no <text> for it");
+		await page.mouse.click(narrow.x + narrow.w / 2, narrow.y + 5);
+		const zn = (await frameInfo(page, "narrow"))[0], leaf = (await frameInfo(page, "leaf"))[0];
+		check(zn.w === 1180 && zn.label === "narrow" && leaf.label === "leaf", "zoom gives it and its child labels");
+		await page.click("#unzoom");
+		check((await frameInfo(page, "narrow"))[0].label === "", "reset zoom takes the label away again");
 		check(errors.length === 0, "no script errors at all " + errors.join("; "));
 	} finally {
 		await browser.close();

@@ -9,5 +9,7 @@ command -v node >/dev/null || skip "node is not installed (scripts/setup install
 [ -d "$B/node_modules/playwright-core" ] || skip "tests/browser/node_modules missing (run scripts/setup, or npm ci in tests/browser)"
 printf 'main;alpha;x 30\nmain;alpha;z 20\nmain;beta;y 10\nother;alpha 40\n' >viewer.folded
 "$EMBER" flame viewer.folded >viewer.svg || fail "ember flame failed"
+printf 'main;wide 990\nmain;narrow;leaf 10\n' >narrow.folded
+"$EMBER" flame narrow.folded >narrow.svg || fail "ember flame failed"
 timeout 120 node "$B/flame-viewer.js" "$T" || fail "browser checks failed"
 exit 0

@@ -92,9 +92,9 @@ function load_frames() {
 	E.rects = new Array(E.n);
 	E.texts = new Array(E.n);
 	for (i = 0; i < E.n; i++) {
-		/* ember writes title, rect and text in that order */
+		/* ember writes title, rect and (when there is a label) text, in that order */
 		r = E.rects[i] = E.g[i].children[1];
-		E.texts[i] = E.g[i].children[2];
+		E.texts[i] = E.g[i].children[2] || null;
 		E.x[i] = parseFloat(r.getAttribute("x"));
 		E.w[i] = parseFloat(r.getAttribute("width"));
 		E.y[i] = parseFloat(r.getAttribute("y"));
@@ -166,15 +166,20 @@ function place(i, x, w, label) {
 	var r = E.rects[i], t = E.texts[i];
 	r.setAttribute("x", x.toFixed(1));
 	r.setAttribute("width", w.toFixed(1));
-	if (t) {
-		if (label === undefined)
-			label = fit_label(frame_name(i), w);
-		/* most frames of a big graph are too narrow for a label: leave those alone */
-		if (label !== "" || t.firstChild) {
-			t.setAttribute("x", (x + 3).toFixed(2));
-			if (t.textContent !== label)
-				t.textContent = label;
-		}
+	if (label === undefined)
+		label = fit_label(frame_name(i), w);
+	if (!t) {
+		/* ember writes no <text> for frames too narrow for a label */
+		if (label === "")
+			return;
+		t = E.texts[i] = document.createElementNS("http://www.w3.org/2000/svg", "text");
+		t.setAttribute("y", (E.y[i] + parseFloat(r.getAttribute("height")) / 2 + 3).toString());
+		E.g[i].appendChild(t);
+	}
+	if (label !== "" || t.firstChild) {
+		t.setAttribute("x", (x + 3).toFixed(2));
+		if (t.textContent !== label)
+			t.textContent = label;
 	}
 }
 
@@ -186,7 +191,7 @@ function set_state(i, s) {
 		/* first change since the last reset: remember what ember drew */
 		E.touched.push(i);
 		t = E.texts[i];
-		E.labels.push(t ? t.textContent : "");
+		E.labels.push(t ? t.textContent : "");	/* "" when ember wrote no label */
 	}
 	g.classList.toggle("hide", s === 3);
 	g.classList.toggle("parent", s === 2);
