@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #define MAX_PIDS 1024
@@ -158,6 +159,17 @@ static void print_summary(const struct record_result *r, const char *out_name, b
 			100.0 * st->oracle_differ / st->oracle_checked);
 }
 
+/* -p opens one event per thread and CPU: allow as many descriptors as the hard limit does. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 /* The SVG's subtitle: what was recorded. */
 static void describe_target(char *out, size_t n, const struct record_opts *o)
 {
@@ -285,6 +297,7 @@ int cmd_record(int argc, const char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	raise_fd_limit();
 
 	/* permission, then the output: neither should fail after a whole recording */
 	err = perf_event__check_access(o.system_wide, &diag);

@@ -442,8 +442,11 @@ int record_session__run(const struct record_opts *o, struct record_result *res, 
 		}
 	}
 	free(pfd);
-	for (size_t i = 0; i < s.nfds; i++)
-		ioctl(s.fds[i], PERF_EVENT_IOC_DISABLE, 0);
+	/*
+	 * No PERF_EVENT_IOC_DISABLE per event: for -p that is one IPI per thread
+	 * and CPU (seconds for a thousand threads). The rings are drained once
+	 * more and closed; what the kernel writes meanwhile is not read.
+	 */
 	stop_child(&s, &status);
 	drain_rings(&s);
 	flush_queue(&s, ~0ull);
