@@ -72,19 +72,23 @@ static int read_ordered(struct flame_input *fi, const char *buf, size_t len, con
 {
 	size_t pos = 0, cap = 0, vcap = 0;
 	unsigned c;
-	u64 total = 0;
+	u64 lineno = 0;
 
 	fi->p = profile__new(2);
 	while (pos < len) {
 		const char *nl = memchr(buf + pos, '\n', len - pos);
 		size_t end = nl ? (size_t)(nl - buf) + 1 : len, i;
 		struct instream *in = instream__from_memory(buf + pos, end - pos, name);
-		struct folded_read_stats st;
+		struct folded_read_stats st = { 0 };
+		struct diag_log line_log = { 0 };	/* its line numbers are all 1 */
 		struct em_diag d = { 0 };
 		struct profile *q = NULL;
 
 		pos = end;
-		if (folded_read(in, &q, &st, log, &d) == 0) {
+		lineno++;
+		if (folded_read(in, &q, &st, &line_log, &d) || st.ignored)
+			diag_log__add(log, name, lineno, "no count at end of line, skipped");
+		if (q) {
 			for (i = 0; i < q->stacks.n && i < q->vcap; i++) {
 				if (!q->present[i])
 					continue;
@@ -97,14 +101,11 @@ static int read_ordered(struct flame_input *fi, const char *buf, size_t len, con
 					fi->differential = true;
 				for (c = 0; c < q->ncols; c++)
 					profile__add(fi->p, fi->seq_stacks[fi->nseq], c, q->values[i * q->ncols + c]);
-				total += q->values[i * q->ncols];
 				fi->nseq++;
 			}
-			fi->stats.lines += st.lines;
-		} else {
-			fi->stats.lines++;
-			fi->stats.ignored++;
 		}
+		fi->stats.lines++;
+		fi->stats.ignored += !q || st.ignored;
 		profile__free(q);
 		instream__free(in);
 	}
@@ -122,7 +123,6 @@ static int read_ordered(struct flame_input *fi, const char *buf, size_t len, con
 			fi->p->values[i] = fi->p->values[i * 2];
 		fi->p->ncols = 1;
 	}
-	(void)total;
 	return 0;
 }
 
