@@ -33,6 +33,7 @@ expect_match "$T/err" 'total 2 is less'
 EMBER_DETERMINISTIC=1 "$EMBER" flame --random a.folded >r1.svg || fail "--random failed"
 EMBER_DETERMINISTIC=1 "$EMBER" flame --random a.folded >r2.svg || fail "--random failed"
 cmp -s r1.svg r2.svg || fail "--random is not reproducible with EMBER_DETERMINISTIC=1"
+xmllint --noout r1.svg || fail "--random SVG not well-formed"
 grep -q 'function init' r1.svg && fail "EMBER_DETERMINISTIC=1 should leave the viewer script out"
 "$EMBER" flame a.folded | grep -q 'function init' || fail "the viewer script is missing"
 exit 0

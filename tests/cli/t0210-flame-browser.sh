@@ -11,5 +11,6 @@ printf 'main;alpha;x 30\nmain;alpha;z 20\nmain;beta;y 10\nother;alpha 40\n' >vie
 "$EMBER" flame viewer.folded >viewer.svg || fail "ember flame failed"
 printf 'main;wide 990\nmain;narrow;leaf 10\n' >narrow.folded
 "$EMBER" flame narrow.folded >narrow.svg || fail "ember flame failed"
+if command -v xmllint >/dev/null; then xmllint --noout viewer.svg narrow.svg || fail "SVG not well-formed"; fi
 timeout 120 node "$B/flame-viewer.js" "$T" || fail "browser checks failed"
 exit 0

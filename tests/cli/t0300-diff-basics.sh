@@ -20,4 +20,5 @@ expect_status 2 "$EMBER" diff before.folded
 expect_status 3 "$EMBER" diff before.folded missing.folded
 "$EMBER" diff before.folded after.folded | "$EMBER" flame >d.svg || fail "diff | flame failed"
 grep -q '; +' d.svg || fail "diff | flame drew no differential titles"
+if command -v xmllint >/dev/null; then xmllint --noout d.svg || fail "diff | flame SVG not well-formed"; fi
 exit 0
