@@ -578,11 +578,11 @@ int flame_nameattr__load(struct flame_nameattr *na, const char *path, struct em_
 	int err = 0;
 
 	memset(na, 0, sizeof(*na));
-	strtab__init(&na->names);
 	if (!f) {
 		em_diag__set(diag, path, 0, "cannot read name attribute file: %s", strerror(errno));
 		return -errno;
 	}
+	strtab__init(&na->names);
 	while ((n = getline(&line, &cap, f)) > 0) {
 		char *tab, *field;
 		u32 id;
