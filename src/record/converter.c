@@ -12,7 +12,6 @@
 #include "symbols/maps.h"
 #include "symbols/perfmap.h"
 #include "symbols/symcache.h"
-#include "symbols/scan.h"
 #include "unwind/unwind.h"
 #include "unwind/unwind_oracle.h"
 
