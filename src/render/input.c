@@ -145,7 +145,7 @@ static void keep_last_column(struct profile *p)
 }
 
 int flame_input__read(struct flame_input *fi, struct instream **ins, size_t n, bool keep_order,
-		      struct diag_log *log, struct em_diag *diag)
+		      const struct perf_script_opts *perf, struct diag_log *log, struct em_diag *diag)
 {
 	const char *name = n == 1 ? instream__name(ins[0]) : "input";
 	struct perf_script_opts po = { 0 };
@@ -154,6 +154,8 @@ int flame_input__read(struct flame_input *fi, struct instream **ins, size_t n, b
 	int err, f;
 
 	memset(fi, 0, sizeof(*fi));
+	if (perf)
+		po = *perf;
 	f = keep_order ? input_format__detect(ins[0], diag) : INPUT_FORMAT__AUTO;
 	if (f < 0)
 		return f;
@@ -200,7 +202,7 @@ int flame_input__read_diff(const char *before, const char *after, const struct d
 		err = instream__open(&in, paths[i], diag);
 		if (err)
 			break;
-		err = flame_input__read(&side[i], &in, 1, false, log, diag);
+		err = flame_input__read(&side[i], &in, 1, false, NULL, log, diag);
 		instream__free(in);
 	}
 	if (!err)

@@ -28,14 +28,16 @@ struct flame_input {
 };
 
 /*
- * Read the @n streams @ins (in order, as one input). With @keep_order,
+ * Read the @n streams @ins (in order, as one input); `perf script` input is
+ * folded with @perf's options (NULL: defaults). With @keep_order,
  * folded input also records its line order (seq_*). A pprof profile keeps
  * one value column (the last sample type). Warnings go to @log.
  * Returns 0, or a negative code with @diag filled (-EM_E_EMPTY_INPUT when
  * nothing usable was read).
  */
 int flame_input__read(struct flame_input *fi, struct instream **ins, size_t n, bool keep_order,
-		      struct diag_log *log, struct em_diag *diag) __must_check;
+		      const struct perf_script_opts *perf, struct diag_log *log, struct em_diag *diag)
+	__must_check;
 void flame_input__release(struct flame_input *fi);
 
 /*
