@@ -208,6 +208,8 @@ int pprof_encode(const struct profile *p, const struct pprof_write_opts *o, u8 *
 		locs[i].id = i + 1;
 		locs[i].mapping_id = 1;
 		if (fi) {
+			if (fi->system_name)
+				fns[i].system_name = enc__str(&e, fi->system_name);
 			fns[i].filename = enc__str(&e, fi->file);
 			lines[i].line = fi->line;
 			locs[i].address = fi->address;

@@ -29,6 +29,7 @@ struct pprof_frame_info {
 	u32 mapping;		/* 1-based index into pprof_write_opts.mappings; 0 = none */
 	const char *file;	/* source file, borrowed; NULL = unknown */
 	u32 line;		/* source line; 0 = unknown */
+	const char *system_name;	/* the mangled name when the frame's name is demangled; borrowed */
 };
 
 struct pprof_write_opts {

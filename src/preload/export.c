@@ -10,6 +10,7 @@
 #include "formats/pprof.h"
 #include "base/xalloc.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -20,8 +21,13 @@
 
 static s64 start_time_ns;
 
+typedef char *(*demangle_fn)(const char *mangled, char *buf, size_t *len, int *status);
+
 struct build {
 	enum preload_kind kind;
+	demangle_fn demangle;		/* the host's __cxa_demangle, or NULL (a C program) */
+	char **owned;			/* demangled names, freed after encoding */
+	size_t nowned, owned_cap;
 	const struct stackmap *since;	/* CPU: subtract these counts (a window) */
 	struct profile *p;
 	struct symbolizer sym;
@@ -46,11 +52,36 @@ static void scale_heap(u64 count, u64 size, long rate, u64 *sc, u64 *ss)
 	*ss = (u64)((double)size * scale);
 }
 
+/*
+ * C++ names are demangled with the host's own __cxa_demangle when it has one
+ * (libstdc++ is loaded): libember.so itself does not pull libstdc++ into C
+ * programs. The mangled name stays as pprof's system_name.
+ */
+static const char *demangled(struct build *b, const char *name, const char **system_name)
+{
+	char *d;
+	int status = -1;
+
+	*system_name = NULL;
+	if (!b->demangle || name[0] != '_' || name[1] != 'Z')
+		return name;
+	d = b->demangle(name, NULL, NULL, &status);
+	if (!d || status) {
+		free(d);
+		return name;
+	}
+	XGROW(b->owned, b->owned_cap, b->nowned + 1);
+	b->owned[b->nowned++] = d;
+	*system_name = name;
+	return d;
+}
+
 static u32 frame_of(struct build *b, u64 pc, bool leaf)
 {
 	char buf[4200];
 	int mod;
-	const char *name = symbolizer__lookup(&b->sym, leaf ? pc : pc - 1, &mod, buf, sizeof(buf));
+	const char *sysname, *name = demangled(b, symbolizer__lookup(&b->sym, leaf ? pc : pc - 1, &mod,
+								     buf, sizeof(buf)), &sysname);
 	u32 f = profile__frame(b->p, name, strlen(name), FRAME_KIND__USER);
 
 	if (f >= b->ficap) {
@@ -62,6 +93,7 @@ static u32 frame_of(struct build *b, u64 pc, bool leaf)
 	if (!b->fi[f].address) {
 		b->fi[f].address = pc;
 		b->fi[f].mapping = mod + 1;
+		b->fi[f].system_name = sysname;
 	}
 	return f;
 }
@@ -114,6 +146,7 @@ int export__encode(enum preload_kind kind, const struct stackmap *since, s64 dur
 
 	preload_self.in_hook++;
 	symbolizer__init(&b.sym);
+	b.demangle = (demangle_fn)dlsym(RTLD_DEFAULT, "__cxa_demangle");
 	if (kind == PRELOAD_CPU) {
 		b.p = profile__new(2);
 		profile__set_value_type(b.p, 0, "samples", "count");
@@ -157,6 +190,9 @@ int export__encode(enum preload_kind kind, const struct stackmap *since, s64 dur
 	err = pprof_encode(b.p, &o, buf, len);
 	free(maps);
 	free(b.fi);
+	for (i = 0; i < b.nowned; i++)
+		free(b.owned[i]);
+	free(b.owned);
 	profile__free(b.p);
 	symbolizer__release(&b.sym);
 	preload_self.in_hook--;

@@ -168,12 +168,14 @@ TEST(test_pprof__frame_info_and_mappings_survive)
 	profile__add(p, push(p, "main;work", FRAME_KIND__USER), 0, 5);
 	fi = calloc(p->frames.n, sizeof(*fi));
 	for (i = 0; i < p->frames.n; i++)
-		fi[i] = (struct pprof_frame_info){ 0x401000 + i * 16, 1, "app.c", 10 + i };
+		fi[i] = (struct pprof_frame_info){ .address = 0x401000 + i * 16, .mapping = 1,
+						   .file = "app.c", .line = 10 + i,
+						   .system_name = i ? "_Z4workv" : NULL };
 	o.frames = fi;
 	q = roundtrip(p, &o, &info, &err);
 	ASSERT_EQ_U64(err, 0);
 	text = folded_text(q);
-	ASSERT_STREQ(text, "main;work 5\n");
+	ASSERT_STREQ(text, "main;work 5\n");	/* names, not system (mangled) names */
 	free(text);
 	free(fi);
 	profile__free(p);
