@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 struct run_opts {
-	bool cpu, heap, follow_fork;
+	bool cpu, heap, follow_fork, inherit;
 	unsigned heap_rate, hz, signo;
 	const char *http, *output, *lib;
 };
@@ -126,6 +126,7 @@ int cmd_run(int argc, const char **argv)
 		{ "http", 0, OPT_STRING, &o.http, "ADDR", "serve /debug/pprof/ on ADDR, e.g. 127.0.0.1:6060" },
 		{ "signal", 0, OPT_UINT, &o.signo, "N", "profiling signal number (default SIGPROF, 27)" },
 		{ "follow-fork", 0, OPT_FLAG, &o.follow_fork, NULL, "forked children profile too, into OUT.PID (default: they stop)" },
+		{ "inherit", 0, OPT_FLAG, &o.inherit, NULL, "programs CMD runs (fork + exec) profile too, into OUT.PID" },
 		{ "output", 'o', OPT_STRING, &o.output, "OUT", "profile file name (%p = pid)" },
 		{ "lib", 0, OPT_STRING, &o.lib, "PATH", "libember.so to preload (default: next to ember)" },
 		{ NULL, 0, OPT_END, NULL, NULL, NULL },
@@ -159,7 +160,8 @@ int cmd_run(int argc, const char **argv)
 	}
 	old = getenv("LD_PRELOAD");
 	snprintf(preload, sizeof(preload), "%s%s%s", lib, old && *old ? ":" : "", old ? old : "");
-	err = setenv("LD_PRELOAD", preload, 1) || setenv_u("EMBER_TARGET_PID", (unsigned long)getpid()) ||
+	err = setenv("LD_PRELOAD", preload, 1) ||
+	      setenv_u(o.inherit ? "EMBER_ROOT_PID" : "EMBER_TARGET_PID", (unsigned long)getpid()) ||
 	      setenv_u("EMBER_CPU", o.cpu) || setenv_u("EMBER_HEAP", o.heap);
 	if (!err && o.heap_rate)
 		err = setenv_u("EMBER_HEAP_RATE", o.heap_rate);

@@ -1,7 +1,8 @@
 /*
  * preload.c - libember.so's life cycle and public API: the constructor reads
  * EMBER_* variables (EMBER_CPU, EMBER_HEAP, EMBER_HEAP_RATE, EMBER_HZ,
- * EMBER_OUTPUT, EMBER_HTTP, EMBER_SIGNAL, EMBER_FORK, EMBER_TARGET_PID) and
+ * EMBER_OUTPUT, EMBER_HTTP, EMBER_SIGNAL, EMBER_FORK, EMBER_TARGET_PID,
+ * EMBER_ROOT_PID) and
  * starts what they ask for; the destructor writes the profiles. Forked
  * children stop profiling, or start over (EMBER_FORK=1); nothing here ever
  * aborts the host.
@@ -25,7 +26,7 @@ PRELOAD_TLS struct preload_thread preload_self;
 
 static struct preload_config cfg;
 static bool active;		/* this process profiles (not dormant, not a stopped fork child) */
-static bool in_child;		/* a forked child that kept profiling (EMBER_FORK=1) */
+static bool in_child;		/* not the first profiled process: outputs get ".PID" */
 static u64 self_lo, self_hi;	/* libember.so's executable segment */
 
 u64 preload_now_ns(void)
@@ -187,7 +188,7 @@ static void output_path(char *buf, size_t n, const char *kind, bool both)
 
 __attribute__((constructor)) static void ember_init(void)
 {
-	const char *target = getenv("EMBER_TARGET_PID");
+	const char *target = getenv("EMBER_TARGET_PID"), *root = getenv("EMBER_ROOT_PID");
 	int err;
 
 	preload_self.in_hook++;
@@ -195,6 +196,8 @@ __attribute__((constructor)) static void ember_init(void)
 	export__mark_start();
 	if (target && *target && atol(target) != (long)getpid())
 		goto out;	/* a program the profiled one ran: stay dormant */
+	/* a program the root process ran, profiled too (ember run --inherit): OUT.PID */
+	in_child = root && *root && atol(root) != (long)getpid();
 	cfg.cpu = env_long("EMBER_CPU", 0) > 0;
 	cfg.heap = env_long("EMBER_HEAP", 0) > 0;
 	cfg.heap_rate = env_long("EMBER_HEAP_RATE", 512 * 1024);
