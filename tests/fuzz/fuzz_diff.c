@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	la = nul ? (size_t)(nul - data) : size;
 
 	in = instream__from_memory(data, la, "a");
-	if (flame_input__read(&a, &in, 1, flags & 8, &log, &diag) == 0) {
+	if (flame_input__read(&a, &in, 1, flags & 8, NULL, &log, &diag) == 0) {
 		struct flame_seq seq = { a.seq_stacks, a.seq_values, a.nseq };
 
 		if (stack_trie__check(&a.p->stacks))
@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	instream__free(in);
 	if (nul) {
 		in = instream__from_memory(nul + 1, size - la - 1, "b");
-		if (a.p && flame_input__read(&b, &in, 1, false, &log, &diag) == 0) {
+		if (a.p && flame_input__read(&b, &in, 1, false, NULL, &log, &diag) == 0) {
 			struct diff_opts o = { .normalize = flags & 1, .strip_hex = flags & 2 };
 			struct profile *d = profile__diff(a.p, b.p, &o);
 
