@@ -5,6 +5,7 @@
  */
 #include "cli/cmd.h"
 #include "cli/opt.h"
+#include "cli/perf_script_options.h"
 #include "cli/report.h"
 #include "formats/folded.h"
 #include "formats/format.h"
@@ -39,13 +40,7 @@ int cmd_collapse(int argc, const char **argv)
 {
 	struct collapse_opts o = { 0 };
 	const struct opt options[] = {
-		{ "pid", 0, OPT_FLAG, &o.ps.include_pid, NULL, "include the PID in process names (comm-PID)" },
-		{ "tid", 0, OPT_FLAG, &o.ps.include_tid, NULL, "include PID and TID in process names (comm-PID/TID)" },
-		{ "kernel", 0, OPT_FLAG, &o.ps.annotate_kernel, NULL, "annotate kernel frames with _[k]" },
-		{ "jit", 0, OPT_FLAG, &o.ps.annotate_jit, NULL, "annotate JIT frames (/tmp/perf-PID.map) with _[j]" },
-		{ "all", 0, OPT_FLAG, &o.annotate_all, NULL, "all annotations (--kernel --jit)" },
-		{ "addrs", 0, OPT_FLAG, &o.ps.include_addrs, NULL, "include raw addresses where symbols are unknown" },
-		{ "event-filter", 0, OPT_STRING, &o.ps.event_filter, "EVENT", "keep samples of EVENT (default: the first event type seen)" },
+		PERF_SCRIPT_OPTION_ROWS(&o.ps, &o.annotate_all),
 		{ "output", 'o', OPT_STRING, &o.output, "FILE", "write to FILE instead of stdout" },
 		{ "in-format", 0, OPT_STRING, &o.in_format, "FMT", "input format: auto (default), perf-script, folded, pprof" },
 		{ "jobs", 'j', OPT_UINT, &o.ps.jobs, "N", "parser threads (default: one per CPU, at most 8)" },
@@ -64,8 +59,7 @@ int cmd_collapse(int argc, const char **argv)
 	nargs = opt_parse(argc, argv, options, &collapse_usage);
 	if (nargs < 0)
 		return nargs == -2 ? EXIT_OK : EXIT_USAGE;
-	if (o.annotate_all)
-		o.ps.annotate_kernel = o.ps.annotate_jit = true;
+	perf_script_options__finish(&o.ps, o.annotate_all);
 	if (o.in_format && (fmt = input_format__parse(o.in_format)) < 0) {
 		report_error("unknown input format '%s' (auto, perf-script, folded, pprof)", o.in_format);
 		return EXIT_USAGE;

@@ -7,6 +7,7 @@
  */
 #include "cli/cmd.h"
 #include "cli/opt.h"
+#include "cli/perf_script_options.h"
 #include "cli/report.h"
 #include "profile/diff.h"
 #include "render/color.h"
@@ -129,13 +130,7 @@ int cmd_flame(int argc, const char **argv)
 			{ "normalize", 'n', OPT_FLAG, &o.diff_n, NULL, "with --diff: scale BEFORE to AFTER's total" },
 			{ "strip-hex", 's', OPT_FLAG, &o.diff_s, NULL, "with --diff: replace hex addresses (0x...) in names" },
 			{ NULL, 0, OPT_GROUP, NULL, NULL, "for `perf script` input (as ember collapse / stackcollapse-perf.pl):" },
-			{ "pid", 0, OPT_FLAG, &o.perf.include_pid, NULL, "process names with PID (comm-PID)" },
-			{ "tid", 0, OPT_FLAG, &o.perf.include_tid, NULL, "process names with PID and TID (comm-PID/TID)" },
-			{ "kernel", 0, OPT_FLAG, &o.perf.annotate_kernel, NULL, "annotate kernel frames _[k] (coloured by --colors java/js/perl)" },
-			{ "jit", 0, OPT_FLAG, &o.perf.annotate_jit, NULL, "annotate JIT frames _[j]" },
-			{ "all", 0, OPT_FLAG, &o.annotate_all, NULL, "--kernel --jit" },
-			{ "addrs", 0, OPT_FLAG, &o.perf.include_addrs, NULL, "keep addresses of unknown frames" },
-			{ "event-filter", 0, OPT_STRING, &o.perf.event_filter, "EVENT", "keep samples of EVENT (default: the first event type)" },
+			PERF_SCRIPT_OPTION_ROWS(&o.perf, &o.annotate_all),
 			{ NULL, 0, OPT_GROUP, NULL, NULL, "output:" },
 			{ "output", 'o', OPT_STRING, &o.output, "FILE", "write to FILE instead of stdout" },
 			{ "quiet", 'q', OPT_FLAG, &o.quiet, NULL, "do not print warnings" },
@@ -219,8 +214,7 @@ int cmd_flame(int argc, const char **argv)
 
 		code = inputs_open(nargs, argv, &ins, &nin);
 		if (!code) {
-			if (o.annotate_all)
-				o.perf.annotate_kernel = o.perf.annotate_jit = true;
+			perf_script_options__finish(&o.perf, o.annotate_all);
 			err = flame_input__read(&fi, ins, nin, o.flamechart, &o.perf, &log, &diag);
 			inputs_close(ins, nin);
 			if (err && err != -EM_E_EMPTY_INPUT)

@@ -242,12 +242,34 @@ int folded_read_into(struct instream *in, struct profile *p, struct folded_read_
 	return err;
 }
 
-int folded_read(struct instream *in, struct profile **out, struct folded_read_stats *stats,
-		struct diag_log *log, struct em_diag *diag)
+int folded_read_all(struct instream **ins, size_t n, struct profile **out,
+		    struct folded_read_stats *stats, struct diag_log *log, struct em_diag *diag)
 {
 	struct profile *p = profile__new(2);
-	int err = folded_read_into(in, p, stats, log, diag);
+	u64 good = 0;
+	size_t i;
+	int err = 0;
 
+	memset(stats, 0, sizeof(*stats));
+	for (i = 0; i < n; i++) {
+		struct folded_read_stats st;
+
+		err = folded_read_into(ins[i], p, &st, log, diag);
+		stats->lines += st.lines;
+		stats->ignored += st.ignored;
+		stats->differential |= st.differential;
+		if (err == -EM_E_EMPTY_INPUT && n > 1) {
+			err = 0;	/* judged on all inputs together below */
+			continue;
+		}
+		if (err)
+			break;
+		good += st.lines - st.ignored;
+	}
+	if (!err && !good) {
+		em_diag__set(diag, n ? instream__name(ins[n - 1]) : "-", 0, "no folded stacks in any input");
+		err = -EM_E_EMPTY_INPUT;
+	}
 	if (err) {
 		profile__free(p);
 		return err;
@@ -256,6 +278,12 @@ int folded_read(struct instream *in, struct profile **out, struct folded_read_st
 		profile__narrow(p, 1);
 	*out = p;
 	return 0;
+}
+
+int folded_read(struct instream *in, struct profile **out, struct folded_read_stats *stats,
+		struct diag_log *log, struct em_diag *diag)
+{
+	return folded_read_all(&in, 1, out, stats, log, diag);
 }
 
 struct sort_key {

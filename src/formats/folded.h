@@ -30,6 +30,14 @@ struct folded_read_stats {
 int folded_read(struct instream *in, struct profile **out, struct folded_read_stats *stats,
 		struct diag_log *log, struct em_diag *diag) __must_check;
 
+/*
+ * folded_read() of @n inputs summed into one profile; it fails only when no
+ * input has a line with a count.
+ */
+int folded_read_all(struct instream **ins, size_t n, struct profile **out,
+		    struct folded_read_stats *stats, struct diag_log *log, struct em_diag *diag)
+	__must_check;
+
 /* Add the folded lines of @in to an existing profile @p (same rules). */
 int folded_read_into(struct instream *in, struct profile *p, struct folded_read_stats *stats,
 		     struct diag_log *log, struct em_diag *diag) __must_check;

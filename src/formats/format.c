@@ -44,43 +44,6 @@ int input_format__detect(struct instream *in, struct em_diag *diag)
 	return INPUT_FORMAT__PERF_SCRIPT;
 }
 
-static int read_folded(struct instream **ins, size_t n, struct profile **out,
-		       struct format_read_stats *stats, struct diag_log *log, struct em_diag *diag)
-{
-	struct profile *p = profile__new(2);
-	u64 good = 0;
-	size_t i;
-	int err = 0;
-
-	for (i = 0; i < n; i++) {
-		struct folded_read_stats st;
-
-		err = folded_read_into(ins[i], p, &st, log, diag);
-		stats->lines += st.lines;
-		stats->ignored += st.ignored;
-		stats->differential |= st.differential;
-		if (err == -EM_E_EMPTY_INPUT && n > 1) {
-			err = 0;	/* judged on all inputs together below */
-			continue;
-		}
-		if (err)
-			break;
-		good += st.lines - st.ignored;
-	}
-	if (!err && !good) {
-		em_diag__set(diag, instream__name(ins[n - 1]), 0, "no folded stacks in any input");
-		err = -EM_E_EMPTY_INPUT;
-	}
-	if (err) {
-		profile__free(p);
-		return err;
-	}
-	if (!stats->differential)
-		profile__narrow(p, 1);
-	*out = p;
-	return 0;
-}
-
 static int read_pprof(struct instream **ins, size_t n, struct profile **out, struct em_diag *diag)
 {
 	struct profile *sum = NULL;
@@ -128,5 +91,13 @@ int format_read(struct instream **ins, size_t n, enum input_format f,
 	case INPUT_FORMAT__AUTO:
 		break;
 	}
-	return read_folded(ins, n, out, stats, log, diag);
+	{
+		struct folded_read_stats st;
+		int err = folded_read_all(ins, n, out, &st, log, diag);
+
+		stats->lines = st.lines;
+		stats->ignored = st.ignored;
+		stats->differential = st.differential;
+		return err;
+	}
 }

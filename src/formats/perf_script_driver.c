@@ -226,6 +226,21 @@ static void read_mapped(struct driver *d, struct reader_state *rs, const char *d
 			unsigned stream);
 
 /*
+ * Number @c, fix the event filter if still open, and hand it to a parser.
+ * @clean: @c ends after a blank line, so the next chunk may go anywhere.
+ */
+static void submit_chunk(struct driver *d, struct reader_state *rs, struct chunk *c, unsigned stream,
+			 bool clean)
+{
+	c->seq = rs->seq++;
+	c->stream = stream;
+	if (!d->filter)
+		find_filter(d, c);
+	dispatch(d, pick_worker(d, rs), c);
+	rs->dependent = !clean;
+}
+
+/*
  * Read up to @n more bytes of @in after the chunk's bytes at @at (growing
  * the buffer as needed). Returns bytes read, 0 at the end, or < 0.
  */
@@ -348,12 +363,7 @@ static int read_stream(struct driver *d, struct reader_state *rs, struct instrea
 			return (int)cut;
 		}
 		c->data = c->buf;
-		c->seq = rs->seq++;
-		c->stream = stream;
-		if (!d->filter)
-			find_filter(d, c);
-		dispatch(d, pick_worker(d, rs), c);
-		rs->dependent = !clean;
+		submit_chunk(d, rs, c, stream, clean);
 	}
 	return 0;
 }
@@ -397,12 +407,7 @@ static void read_mapped(struct driver *d, struct reader_state *rs, const char *d
 		c->data = data + off;
 		c->len = cut - off;
 		c->mapped = true;
-		c->seq = rs->seq++;
-		c->stream = stream;
-		if (!d->filter)
-			find_filter(d, c);
-		dispatch(d, pick_worker(d, rs), c);
-		rs->dependent = !clean;
+		submit_chunk(d, rs, c, stream, clean);
 		off = cut;
 	}
 }
