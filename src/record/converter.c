@@ -616,6 +616,21 @@ int converter__record(struct converter *c, const struct perf_event_header *h)
 		}
 		break;
 	}
+	case EVENT_KIND__EXIT:
+		/*
+		 * The process is gone (records are in time order, so none of its
+		 * samples follow): free its address space, which is what grows
+		 * during a long -a recording on a machine that runs many processes.
+		 */
+		if (ev.pid == ev.tid && (p = idtable__get(&c->procs, ev.pid))) {
+			maps__release(&p->maps);
+			perfmap__release(&p->jit);
+			p->jit_tried = false;
+			unwind_oracle__free(p->oracle);
+			p->oracle = NULL;
+			p->oracle_tried = false;
+		}
+		break;
 	case EVENT_KIND__LOST:
 		c->stats.lost += ev.lost;
 		break;
