@@ -265,6 +265,31 @@ static inline void note_alloc(void *p, size_t n)
 }
 
 /*
+ * The same countdown before the allocation, for malloc and calloc: when it
+ * has not run out, the real allocator is tail-called and the hook costs a
+ * few instructions. True when this allocation is to be sampled.
+ */
+static inline bool countdown_expired(size_t n)
+{
+	struct preload_thread *t = &preload_self;
+
+	if (likely(!atomic_load_explicit(&heap_rate_v, memory_order_relaxed)) || t->in_hook)
+		return false;
+	t->heap_next -= (s64)n;
+	return t->heap_next <= 0;
+}
+
+/* Sample @p (@n bytes) whose countdown ran out; NULL leaves it run out. */
+static __attribute__((noinline)) void *sampled(void *p, size_t n)
+{
+	long rate = atomic_load_explicit(&heap_rate_v, memory_order_relaxed);
+
+	if (p && rate)
+		note_alloc_slow(&preload_self, p, n, rate);
+	return p;
+}
+
+/*
  * A free inside ember's own code (in_hook) is never of a sampled block; one
  * from a signal handler that interrupted ember on this thread must not take
  * a lock the thread may hold: it is skipped, and the stale entry is dropped
@@ -369,9 +394,10 @@ EXPORT void *malloc(size_t n)
 		if (!real_malloc)
 			return boot_alloc(n);
 	}
+	if (likely(!countdown_expired(n)))
+		return real_malloc(n);
 	p = real_malloc(n);
-	note_alloc(p, n);
-	return p;
+	return sampled(p, n);
 }
 
 EXPORT void *calloc(size_t n, size_t size)
@@ -383,9 +409,10 @@ EXPORT void *calloc(size_t n, size_t size)
 		if (!real_calloc)
 			return n && size > SIZE_MAX / n ? NULL : boot_alloc(n * size);
 	}
+	if (likely(!countdown_expired(n * size)))
+		return real_calloc(n, size);
 	p = real_calloc(n, size);
-	note_alloc(p, n * size);
-	return p;
+	return sampled(p, n * size);
 }
 
 EXPORT void free(void *p)
