@@ -135,16 +135,33 @@ static void add_stacks(const struct stackmap *m, void *arg)
 	}
 }
 
+static void copy_map(const struct stackmap *m, void *arg)
+{
+	struct stackmap *out = arg;
+	size_t id;
+
+	stackmap__clear(out);
+	for (id = 0; id < m->n; id++) {
+		u32 depth;
+		const u64 *pcs = stackmap__pcs(m, id, &depth);
+		u32 nid = stackmap__intern(out, pcs, depth);
+
+		memcpy(stackmap__vals(out, nid), stackmap__vals(m, id), m->ncols * sizeof(u64));
+	}
+}
+
 int export__encode(enum preload_kind kind, const struct stackmap *since, s64 duration_ns,
 		   u8 **buf, size_t *len)
 {
 	struct build b = { .kind = kind, .since = since };
 	struct pprof_write_opts o = { .default_col = -1 };
 	struct pprof_mapping *maps;
+	struct stackmap snap;		/* the counters, copied under the map's lock */
 	size_t i;
 	int err;
 
 	preload_self.in_hook++;
+	stackmap__init(&snap, kind == PRELOAD_CPU ? 2 : 4);
 	symbolizer__init(&b.sym);
 	b.demangle = (demangle_fn)dlsym(RTLD_DEFAULT, "__cxa_demangle");
 	if (kind == PRELOAD_CPU) {
@@ -154,7 +171,7 @@ int export__encode(enum preload_kind kind, const struct stackmap *since, s64 dur
 		o.period_type = "cpu";
 		o.period_unit = "nanoseconds";
 		o.period = 1000000000 / sigprof__hz();
-		aggregator__with_map(add_stacks, &b);
+		aggregator__with_map(copy_map, &snap);
 	} else {
 		b.rate = heap__rate();
 		b.p = profile__new(4);
@@ -166,8 +183,11 @@ int export__encode(enum preload_kind kind, const struct stackmap *since, s64 dur
 		o.period_unit = "bytes";
 		o.period = b.rate;
 		o.default_col = kind == PRELOAD_HEAP ? 3 : 1;
-		heap__with_map(add_stacks, &b);
+		heap__with_map(copy_map, &snap);
 	}
+	/* symbolize from the copy: sampling threads never wait for ELF reading */
+	add_stacks(&snap, &b);
+	stackmap__release(&snap);
 	maps = xcalloc(b.sym.n ? b.sym.n : 1, sizeof(*maps));
 	for (i = 0; i < b.sym.n; i++) {
 		maps[i].start = b.sym.mods[i].lo;
@@ -231,21 +251,6 @@ out:
 	free(buf);
 	preload_self.in_hook--;
 	return err;
-}
-
-static void copy_map(const struct stackmap *m, void *arg)
-{
-	struct stackmap *out = arg;
-	size_t id;
-
-	stackmap__clear(out);
-	for (id = 0; id < m->n; id++) {
-		u32 depth;
-		const u64 *pcs = stackmap__pcs(m, id, &depth);
-		u32 nid = stackmap__intern(out, pcs, depth);
-
-		memcpy(stackmap__vals(out, nid), stackmap__vals(m, id), m->ncols * sizeof(u64));
-	}
 }
 
 void export__cpu_snapshot(struct stackmap *out)
