@@ -15,15 +15,17 @@ expect_match dur.folded '^ground_truth;'
 expect_match "$T/err" 'wrote dur.folded'
 
 for sig in TERM INT; do
-	"$EMBER" record -o "$sig.folded" -- "$GT" 100000 2>"$sig.err" &
+	"$EMBER" record --pid -o "$sig.folded" -- "$GT" 100000 2>"$sig.err" &
 	pid=$!
 	sleep 0.7
 	kill -"$sig" "$pid"
 	wait "$pid"
 	st=$?
 	[ "$st" = 0 ] || fail "SIG$sig: ember exited $st: $(cat "$sig.err")"
-	expect_match "$sig.folded" '^ground_truth;'
-	pgrep -f "$GT 100000" >/dev/null && fail "SIG$sig: the command is still running"
+	expect_match "$sig.folded" '^ground_truth-[0-9]+;'
+	child=$(sed -n 's/^ground_truth-\([0-9]*\);.*/\1/p' "$sig.folded" | head -1)
+	[ -n "$child" ] || fail "SIG$sig: no pid in the output"
+	! grep -qs ground_truth "/proc/$child/comm" || fail "SIG$sig: the command ($child) is still running"
 done
 
 "$GT" 300 &
