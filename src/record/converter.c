@@ -512,7 +512,14 @@ static void add_sample(struct converter *c, const struct event *ev)
 		n = snprintf(c->namebuf, sizeof(c->namebuf), "%s", t->comm);
 	stack = stack_trie__child(&c->prof->stacks, stack,
 				  profile__frame(c->prof, c->namebuf, (size_t)n, FRAME_KIND__ROOT));
-	if (s->abi && s->dyn_size) {
+	/* 32-bit (compat) tasks: i386 CFI and registers, which this unwinder does not speak */
+	if (s->abi && s->abi != PERF_SAMPLE_REGS_ABI_64) {
+		c->stats.user_samples++;
+		c->stats.incomplete++;
+		c->stats.end_bad++;
+		c->frames[0] = (struct unwind_frame){ s->ip, s->ip, 0, false };
+		nuser = 1;
+	} else if (s->abi && s->dyn_size) {
 		struct unwind_regs regs;
 		struct unwind_stack st = { s->regs[7], s->stack, (size_t)s->dyn_size };
 		struct find_ctx fc = { c, p, 0, 0, { NULL, 0, 0 } };
