@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # t0502: `ember run --http 127.0.0.1:PORT`: the /debug/pprof endpoints
 # answer on loopback (index, cmdline, heap, allocs, profile?seconds=1 through
-# go tool pprof), bad requests get 4xx, and a busy port is reported while the
+# go tool pprof, -top and -http), bad requests get 4xx, and a busy port is reported while the
 # program still runs to completion. Requests are bounded; the workload ends
 # by itself.
 . "$(dirname "$0")/lib.sh"
@@ -61,6 +61,23 @@ if command -v go >/dev/null; then
 	go tool pprof -top "http://127.0.0.1:$port/debug/pprof/allocs" >allocs.txt 2>&1 ||
 		fail "go tool pprof over HTTP (allocs): $(tail -3 allocs.txt)"
 	expect_match allocs.txt '^Type: alloc_space'
+	# go tool pprof -http (its web UI; the graph view would need graphviz, /ui/top does not)
+	ui=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null ||
+		echo $((port + 1)))
+	timeout 30 go tool pprof -no_browser -http="127.0.0.1:$ui" \
+		"http://127.0.0.1:$port/debug/pprof/profile?seconds=1" >ui.log 2>&1 &
+	uipid=$!
+	for i in $(seq 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$ui") 2>/dev/null && break
+		sleep 0.1
+	done
+	exec 3<>"/dev/tcp/127.0.0.1/$ui" || fail "go tool pprof -http did not start: $(cat ui.log)"
+	printf 'GET /ui/top HTTP/1.0\r\n\r\n' >&3
+	timeout 10 cat <&3 >ui.html
+	exec 3<&-
+	kill $uipid 2>/dev/null
+	wait $uipid 2>/dev/null
+	grep -q 'spin_' ui.html || fail "go tool pprof -http shows no spin_ functions: $(head -c 300 ui.html)"
 else
 	echo "note: go missing, go tool pprof over HTTP not checked"
 fi
