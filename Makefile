@@ -171,9 +171,12 @@ $(BUILD)/workloads/ground_truth_signal: tests/workloads/ground_truth_signal.c
 $(BUILD)/workloads/ground_truth_dlopen: tests/workloads/ground_truth_dlopen.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(WORKLOAD_CFLAGS) -o $@ $< -ldl
+$(BUILD)/workloads/ground_truth_vdso: tests/workloads/ground_truth_vdso.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(WORKLOAD_CFLAGS) -o $@ $<
 test check: $(BUILD)/workloads/ground_truth $(BUILD)/workloads/ground_truth_jit \
 	$(BUILD)/workloads/ground_truth_signal $(BUILD)/workloads/ground_truth_dlopen \
-	$(BUILD)/workloads/libground_truth.so
+	$(BUILD)/workloads/libground_truth.so $(BUILD)/workloads/ground_truth_vdso
 $(BUILD)/bench/record_unwind: bench/record_unwind.c $(BUILD)/libember-core.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
