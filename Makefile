@@ -180,3 +180,8 @@ test check: $(BUILD)/workloads/ground_truth $(BUILD)/workloads/ground_truth_jit 
 $(BUILD)/bench/record_unwind: bench/record_unwind.c $(BUILD)/libember-core.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+# off-CPU ground truth (issue 6): threads blocking in known ways, built like ground_truth.
+$(BUILD)/workloads/offcpu_truth: tests/workloads/offcpu_truth.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(WORKLOAD_CFLAGS) -o $@ $< -pthread
+test check: $(BUILD)/workloads/offcpu_truth

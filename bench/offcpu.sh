@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# bench/offcpu.sh - what off-CPU recording costs a context-switch-heavy
+# program (issue 6): two threads ping-ponging one byte over a pair of pipes
+# (ROUNDS round trips, 4 context switches each), alone and under each tool,
+# interleaved, medians of RUNS:
+#   - perf record -e sched:sched_switch -g   (perf's tracepoint way)
+#   - perf record --off-cpu                  (only where perf was built with BPF skeletons)
+#   - ember record --off-cpu                 (once `ember record` has the option)
+# Prints wall time and slowdown against the program alone. The bar: ember
+# slows it by <= 10 %.
+#
+#   RUNS=5 ROUNDS=200000 bench/offcpu.sh      (as root)
+set -euo pipefail
+export LC_ALL=C
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+EMBER=${EMBER:-$REPO/build/ember}
+RUNS=${RUNS:-5}
+ROUNDS=${ROUNDS:-200000}
+DIR=${EMBER_BENCH_DIR:-/tmp/ember-bench/offcpu}
+CC=${CC:-gcc}
+command -v perf >/dev/null || { echo "needs perf (linux-perf)" >&2; exit 2; }
+[ "$(id -u)" = 0 ] || { echo "run as root (tracepoints and system-wide perf need it)" >&2; exit 2; }
+mkdir -p "$DIR"
+
+# The ping-pong program, built here (it is only the benchmark's subject).
+cat >"$DIR/pingpong.c" <<'C'
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+static int ab[2], ba[2];
+static long rounds;
+static void *pong(void *arg)
+{
+	char c;
+	long i;
+	(void)arg;
+	for (i = 0; i < rounds; i++)
+		if (read(ab[0], &c, 1) != 1 || write(ba[1], &c, 1) != 1)
+			abort();
+	return NULL;
+}
+int main(int argc, char **argv)
+{
+	pthread_t t;
+	char c = 'x';
+	long i;
+	rounds = argc > 1 ? atol(argv[1]) : 100000;
+	if (pipe(ab) || pipe(ba))
+		return 1;
+	pthread_create(&t, NULL, pong, NULL);
+	for (i = 0; i < rounds; i++)
+		if (write(ab[1], &c, 1) != 1 || read(ba[0], &c, 1) != 1)
+			abort();
+	pthread_join(t, NULL);
+	return 0;
+}
+C
+$CC -O2 -g -pthread -o "$DIR/pingpong" "$DIR/pingpong.c"
+WL=("$DIR/pingpong" "$ROUNDS")
+
+now() { date +%s%N; }
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# wall ms of the program itself, from /usr/bin/time inside the tool
+WLT=(/usr/bin/time -f 'wl=%e' -o "$DIR/wl.time")
+wl_ms() { awk -F= '/^wl=/ { printf "%d\n", $2 * 1000 }' "$DIR/wl.time"; }
+
+perf_offcpu=no
+if ! probe=$(perf record --off-cpu -o "$DIR/probe.data" -- true 2>&1); then
+	echo "perf record --off-cpu: fails here; skipped"
+elif grep -q "off-cpu' is being ignored" <<<"$probe"; then
+	echo "perf record --off-cpu: not supported by this perf (built without BUILD_BPF_SKEL=1); skipped"
+else
+	perf_offcpu=yes
+fi
+ember_offcpu=no
+if "$EMBER" record --help 2>&1 | grep -q -- '--off-cpu'; then
+	ember_offcpu=yes
+else
+	echo "ember record --off-cpu: not integrated yet; skipped"
+fi
+
+rm -f "$DIR"/r-*
+for i in $(seq "$RUNS"); do
+	"${WLT[@]}" "${WL[@]}"; wl_ms >>"$DIR/r-alone"
+	perf record -q -e sched:sched_switch -g -o "$DIR/sw.data" -- "${WLT[@]}" "${WL[@]}" 2>/dev/null
+	wl_ms >>"$DIR/r-perf-sched-switch"
+	if [ $perf_offcpu = yes ]; then
+		perf record -q --off-cpu -o "$DIR/off.data" -- "${WLT[@]}" "${WL[@]}" 2>/dev/null
+		wl_ms >>"$DIR/r-perf-off-cpu"
+	fi
+	if [ $ember_offcpu = yes ]; then
+		"$EMBER" record -q --off-cpu -o "$DIR/ember.folded" -- "${WLT[@]}" "${WL[@]}"
+		wl_ms >>"$DIR/r-ember-off-cpu"
+	fi
+done
+
+base=$(median <"$DIR/r-alone")
+echo "== pingpong $ROUNDS round trips, wall ms (median of $RUNS)"
+printf '%-42s %7s ms\n' "alone" "$base"
+for f in "$DIR"/r-perf-sched-switch "$DIR"/r-perf-off-cpu "$DIR"/r-ember-off-cpu; do
+	[ -s "$f" ] || continue
+	m=$(median <"$f")
+	label=${f##*/r-}
+	printf '%-42s %7s ms  %+6.1f %%\n' "$label" "$m" "$(awk -v m="$m" -v b="$base" 'BEGIN { print b ? (m - b) * 100 / b : 0 }')"
+done
+ls -l "$DIR"/sw.data 2>/dev/null | awk '{ printf "perf.data for sched_switch -g: %.1f MB\n", $5 / 1e6 }'
