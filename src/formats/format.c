@@ -44,14 +44,22 @@ int input_format__detect(struct instream *in, struct em_diag *diag)
 	return INPUT_FORMAT__PERF_SCRIPT;
 }
 
+/*
+ * pprof inputs, summed. A profile has one column per sample type (samples
+ * and cpu, or alloc/inuse objects and space); folded stacks and flame graphs
+ * show one, so only the profile's default type is kept (default_sample_type,
+ * else the last, as go tool pprof shows).
+ */
 static int read_pprof(struct instream **ins, size_t n, struct profile **out, struct em_diag *diag)
 {
 	struct profile *sum = NULL;
+	struct pprof_info info;
+	unsigned col = 0;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		struct profile *p = NULL;
-		int err = pprof_read(ins[i], &p, NULL, diag);
+		int err = pprof_read(ins[i], &p, &info, diag);
 
 		if (err) {
 			profile__free(sum);
@@ -59,11 +67,13 @@ static int read_pprof(struct instream **ins, size_t n, struct profile **out, str
 		}
 		if (!sum) {
 			sum = p;
+			col = info.default_col;
 			continue;
 		}
 		profile__merge(sum, p);
 		profile__free(p);
 	}
+	profile__keep_column(sum, col);
 	*out = sum;
 	return 0;
 }

@@ -90,6 +90,18 @@ void profile__merge(struct profile *dst, const struct profile *src)
 	free(smap);
 }
 
+void profile__keep_column(struct profile *p, unsigned col)
+{
+	size_t i;
+
+	if (col >= p->ncols)
+		return;
+	for (i = 0; i < p->vcap; i++)
+		p->values[i * p->ncols] = p->values[i * p->ncols + col];
+	p->types[0] = p->types[col];
+	profile__narrow(p, 1);
+}
+
 void profile__narrow(struct profile *p, unsigned ncols)
 {
 	size_t i;

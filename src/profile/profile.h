@@ -48,6 +48,9 @@ static inline void profile__add(struct profile *p, u32 stack, unsigned col, u64 
  */
 void profile__merge(struct profile *dst, const struct profile *src);
 
+/* Keep only value column @col (and its type), as the profile's one column. */
+void profile__keep_column(struct profile *p, unsigned col);
+
 /* Keep only the first @ncols value columns (no-op when @ncols >= p->ncols). */
 void profile__narrow(struct profile *p, unsigned ncols);
 

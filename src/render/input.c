@@ -126,24 +126,6 @@ static int read_ordered(struct flame_input *fi, const char *buf, size_t len, con
 	return 0;
 }
 
-/*
- * A pprof profile has one column per sample type (samples and cpu time,
- * or allocations and bytes); a flame graph shows one. Keep the last, the
- * one go tool pprof shows when the profile names no default.
- */
-static void keep_last_column(struct profile *p)
-{
-	unsigned last = p->ncols - 1;
-	size_t i;
-
-	if (p->ncols < 2)
-		return;
-	for (i = 0; i < p->vcap; i++)
-		p->values[i * p->ncols] = p->values[i * p->ncols + last];
-	p->types[0] = p->types[last];
-	profile__narrow(p, 1);
-}
-
 int flame_input__read(struct flame_input *fi, struct instream **ins, size_t n, bool keep_order,
 		      const struct perf_script_opts *perf, struct diag_log *log, struct em_diag *diag)
 {
@@ -163,8 +145,6 @@ int flame_input__read(struct flame_input *fi, struct instream **ins, size_t n, b
 		err = format_read(ins, n, (enum input_format)f, &po, &fi->p, &fi->stats, log, diag);
 		fi->format = fi->stats.format;
 		fi->differential = !err && fi->format == INPUT_FORMAT__FOLDED && fi->stats.differential;
-		if (!err && fi->format == INPUT_FORMAT__PPROF)
-			keep_last_column(fi->p);
 		return err;
 	}
 	fi->format = INPUT_FORMAT__FOLDED;

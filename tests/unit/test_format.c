@@ -78,3 +78,33 @@ TEST(test_format__folded_and_pprof_inputs_read_to_one_profile)
 	instream__free(ins[0]);
 	instream__free(ins[1]);
 }
+
+TEST(test_format__pprof_keeps_the_default_sample_type)
+{
+	struct profile *p = profile__new(2);
+	struct pprof_write_opts o = { .default_col = 0, .raw = true };
+	struct perf_script_opts po = { .jobs = 1 };
+	struct format_read_stats st;
+	struct diag_log log = { 0 };
+	struct em_diag diag = { 0 };
+	struct profile *q = NULL;
+	struct instream *in;
+	u32 s = stack_trie__child(&p->stacks, STACK_ROOT, profile__frame(p, "main", 4, FRAME_KIND__USER));
+	size_t len, tlen;
+	u8 *pb;
+
+	profile__set_value_type(p, 0, "alloc_objects", "count");
+	profile__set_value_type(p, 1, "alloc_space", "bytes");
+	profile__add(p, s, 0, 3);
+	profile__add(p, s, 1, 4096);
+	ASSERT_EQ_U64(pprof_encode(p, &o, &pb, &len), 0);
+	in = instream__from_memory(pb, len, "heap.pb");
+	ASSERT_EQ_U64(format_read(&in, 1, INPUT_FORMAT__AUTO, &po, &q, &st, &log, &diag), 0);
+	ASSERT_EQ_U64(q->ncols, 1);
+	ASSERT_EQ_U64(profile__total(q, 0), 3);	/* the named default, not the last */
+	ASSERT_STREQ(strtab__get(&q->strings, q->types[0].type, &tlen), "alloc_objects");
+	instream__free(in);
+	profile__free(q);
+	free(pb);
+	profile__free(p);
+}
