@@ -411,6 +411,24 @@ const struct tracefs_field *tracefs_format__field(const struct tracefs_format *f
 	return NULL;
 }
 
+bool tracefs_field__u64(const struct tracefs_field *f, const void *raw, size_t len, u64 *out)
+{
+	const u8 *p = (const u8 *)raw + f->offset;
+	uint8_t v8;
+	uint16_t v16;
+	uint32_t v32;
+
+	if (f->offset > len || f->size > len - f->offset)
+		return false;
+	switch (f->size) {
+	case 1: memcpy(&v8, p, 1); *out = f->is_signed ? (u64)(int8_t)v8 : v8; return true;
+	case 2: memcpy(&v16, p, 2); *out = f->is_signed ? (u64)(int16_t)v16 : v16; return true;
+	case 4: memcpy(&v32, p, 4); *out = f->is_signed ? (u64)(int32_t)v32 : v32; return true;
+	case 8: memcpy(out, p, 8); return true;
+	default: return false;
+	}
+}
+
 void tracefs_format__release(struct tracefs_format *f)
 {
 	free(f->fields);

@@ -85,6 +85,13 @@ int tracefs__read_format(const struct tracefs *t, const char *system, const char
 /* The field named @name, or NULL. */
 const struct tracefs_field *tracefs_format__field(const struct tracefs_format *f, const char *name);
 
+/*
+ * Read field @f of the raw record @raw (@len bytes) as an integer of its
+ * size (1, 2, 4 or 8 bytes; sign-extended when signed). Returns false when
+ * the field lies outside the record or has another size.
+ */
+bool tracefs_field__u64(const struct tracefs_field *f, const void *raw, size_t len, u64 *out);
+
 /* Free the field table; @f can be parsed into again. */
 void tracefs_format__release(struct tracefs_format *f);
 

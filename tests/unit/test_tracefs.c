@@ -200,3 +200,30 @@ TEST(test_tracefs__live_sched_switch_matches_fixture)
 	ASSERT(tracefs_format__field(&f, "next_pid") != NULL);
 	tracefs_format__release(&f);
 }
+
+TEST(test_tracefs__field_values_from_a_raw_record)
+{
+	struct tracefs_format f = { 0 };
+	struct em_diag d = { 0 };
+	u8 raw[64] = { 0 };
+	u64 v = 0;
+	s64 neg = -5;
+	int32_t pid = 4242;
+
+	ASSERT(parse_file(FIX "sched_sched_switch.format", &f, &d) == 0);
+	memcpy(raw + 32, &neg, 8);	/* prev_state */
+	memcpy(raw + 24, &pid, 4);	/* prev_pid */
+	raw[0] = 0x74;			/* common_type, 2 bytes */
+	raw[1] = 0x01;
+	ASSERT(tracefs_field__u64(tracefs_format__field(&f, "prev_state"), raw, sizeof(raw), &v));
+	ASSERT_EQ_U64(v, (u64)-5);
+	ASSERT(tracefs_field__u64(tracefs_format__field(&f, "prev_pid"), raw, sizeof(raw), &v));
+	ASSERT_EQ_U64(v, 4242);
+	ASSERT(tracefs_field__u64(tracefs_format__field(&f, "common_type"), raw, sizeof(raw), &v));
+	ASSERT_EQ_U64(v, 0x174);
+	/* a record too short for next_pid (offset 56, 4 bytes) */
+	ASSERT(!tracefs_field__u64(tracefs_format__field(&f, "next_pid"), raw, 58, &v));
+	/* prev_comm is 16 bytes: not an integer */
+	ASSERT(!tracefs_field__u64(tracefs_format__field(&f, "prev_comm"), raw, sizeof(raw), &v));
+	tracefs_format__release(&f);
+}
