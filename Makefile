@@ -155,6 +155,8 @@ $(BUILD)/pic/libember-core.a: $(BUILD)/pic/$(RENDER_GEN).o
 RECORD_SRCS := $(wildcard src/record/*.c src/unwind/*.c src/symbols/*.c)
 $(BUILD)/libember-core.a: $(RECORD_SRCS:%.c=$(BUILD)/obj/%.o)
 LDLIBS += -lelf -ldw -lstdc++
+# libember.so unwinds CPU samples with the same CFI code (src/preload/rawstack.c)
+$(BUILD)/pic/libember-core.a: $(patsubst %.c,$(BUILD)/pic/%.o,$(wildcard src/unwind/*.c src/symbols/*.c))
 WORKLOAD_CFLAGS := -O2 -g -fomit-frame-pointer -Wall -Wextra -Werror
 $(BUILD)/workloads/libground_truth.so: tests/workloads/ground_truth_lib.c
 	@mkdir -p $(dir $@)

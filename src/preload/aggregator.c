@@ -23,7 +23,16 @@ static void drain_locked(void)
 	u64 period = 1000000000ull / (u64)sigprof__hz();
 
 	while (ringbuf__pop(&preload_ring, &s)) {
-		u64 *v = stackmap__vals(&cpu_map, stackmap__intern(&cpu_map, s.pcs, s.depth));
+		u64 *v;
+
+		if (s.raw) {
+			u32 n = rawstack__unwind(s.raw, s.pcs, RING_MAX_DEPTH, s.depth);
+
+			rawstack__release(s.raw);
+			if (n)
+				s.depth = n;
+		}
+		v = stackmap__vals(&cpu_map, stackmap__intern(&cpu_map, s.pcs, s.depth));
 
 		v[0] += s.weight;
 		v[1] += s.weight * period;

@@ -138,6 +138,7 @@ static void atfork_child(void)
 	bool follow = active && cfg.follow_fork;
 
 	heap__atfork_child(follow);
+	rawstack__after_fork_child();
 	aggregator__after_fork_child(follow);
 	sigprof__after_fork_child();
 	http__child_forget();
@@ -214,6 +215,9 @@ __attribute__((constructor)) static void ember_init(void)
 	if (err)
 		say("ember: cannot install the profiling signal handler: %s", strerror(-err));
 	sigprof__thread_begin();
+	/* EMBER_UNWIND=fp: frame pointers only, no stack copies */
+	if (!(getenv("EMBER_UNWIND") && !strcmp(getenv("EMBER_UNWIND"), "fp")) && (err = rawstack__init()))
+		say("ember: no stack copies for CFI unwinding (frame pointers only): %s", strerror(-err));
 	if (cfg.cpu) {
 		err = ember_cpu_start(cfg.hz);
 		if (err)

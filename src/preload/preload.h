@@ -47,6 +47,18 @@ bool preload_in_self(u64 pc);		/* pc inside libember.so's own code */
 /* unwind: the seam for the DWARF CFI unwinder (src/unwind). Async-signal-safe. */
 u32 preload_unwind_fp(u64 pc, u64 fp, u64 sp, u64 *pcs, u32 max);
 
+/*
+ * rawstack.c: registers + stack copies for DWARF CFI unwinding. capture is
+ * async-signal-safe (0 = no buffer free, or disabled); unwind runs in the
+ * aggregator: CFI pcs into @pcs, or 0 when the frame-pointer walk of
+ * @fp_depth pcs got further. Every captured id is released once.
+ */
+int rawstack__init(void);
+u32 rawstack__capture(const void *ucontext);
+u32 rawstack__unwind(u32 id, u64 *pcs, u32 max, u32 fp_depth);
+void rawstack__release(u32 id);
+void rawstack__after_fork_child(void);
+
 /* sigprof.c: timers on every thread and the signal handler */
 int preload_real_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg);
 int sigprof__install(int signo);

@@ -38,7 +38,7 @@ void ringbuf__release(struct ringbuf *r)
 	r->slots = NULL;
 }
 
-bool ringbuf__push(struct ringbuf *r, u32 tid, u64 weight, const u64 *pcs, u32 depth)
+bool ringbuf__push(struct ringbuf *r, u32 tid, u64 weight, const u64 *pcs, u32 depth, u32 raw)
 {
 	u64 pos = atomic_load_explicit(&r->head, memory_order_relaxed);
 	struct ring_slot *slot;
@@ -67,6 +67,7 @@ bool ringbuf__push(struct ringbuf *r, u32 tid, u64 weight, const u64 *pcs, u32 d
 	slot->s.tid = tid;
 	slot->s.weight = weight;
 	slot->s.depth = depth;
+	slot->s.raw = raw;
 	memcpy(slot->s.pcs, pcs, depth * sizeof(*pcs));
 	atomic_store_explicit(&slot->seq, pos + 1, memory_order_release);
 	return true;
@@ -83,6 +84,7 @@ bool ringbuf__pop(struct ringbuf *r, struct ring_sample *out)
 	out->tid = slot->s.tid;
 	out->weight = slot->s.weight;
 	out->depth = slot->s.depth;
+	out->raw = slot->s.raw;
 	memcpy(out->pcs, slot->s.pcs, out->depth * sizeof(out->pcs[0]));
 	atomic_store_explicit(&r->tail, pos + 1, memory_order_relaxed);
 	atomic_store_explicit(&slot->seq, pos + r->mask + 1, memory_order_release);

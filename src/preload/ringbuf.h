@@ -16,6 +16,7 @@ struct ring_sample {
 	u32 tid;
 	u32 depth;		/* pcs used, <= RING_MAX_DEPTH */
 	u64 weight;		/* samples this one stands for (1 + timer overrun) */
+	u32 raw;		/* rawstack.c buffer (index + 1) with regs + stack; 0 = none */
 	u64 pcs[RING_MAX_DEPTH];	/* leaf first */
 };
 
@@ -40,7 +41,7 @@ void ringbuf__release(struct ringbuf *r);
  * Async-signal-safe: copy one sample in. Returns false (and counts it lost)
  * when the ring is full. Never blocks, never allocates.
  */
-bool ringbuf__push(struct ringbuf *r, u32 tid, u64 weight, const u64 *pcs, u32 depth);
+bool ringbuf__push(struct ringbuf *r, u32 tid, u64 weight, const u64 *pcs, u32 depth, u32 raw);
 
 /* Consumer only: take the oldest published sample into @out; false if none. */
 bool ringbuf__pop(struct ringbuf *r, struct ring_sample *out);

@@ -113,7 +113,7 @@ static void handler(int signo, siginfo_t *si, void *ucv)
 	int saved = errno;
 	const ucontext_t *uc = ucv;
 	u64 pcs[RING_MAX_DEPTH];
-	u32 n;
+	u32 n, raw;
 
 	if (si->si_code != SI_TIMER || si->si_value.sival_int != TIMER_COOKIE) {
 		/* not ours: hand it to whoever had the signal before us */
@@ -125,10 +125,15 @@ static void handler(int signo, siginfo_t *si, void *ucv)
 		return;
 	}
 	if (atomic_load_explicit(&running, memory_order_relaxed)) {
-		/* the seam for src/unwind's CFI unwinder: frame pointers for now */
+		/*
+		 * frame pointers now; registers and a stack copy for the
+		 * aggregator's CFI walk (rawstack.c), which wins when it gets further
+		 */
 		n = preload_unwind_fp(uc->uc_mcontext.gregs[REG_RIP], uc->uc_mcontext.gregs[REG_RBP],
 				      uc->uc_mcontext.gregs[REG_RSP], pcs, RING_MAX_DEPTH);
-		ringbuf__push(&preload_ring, preload_self.tid, sample_weight(si), pcs, n);
+		raw = rawstack__capture(uc);
+		if (!ringbuf__push(&preload_ring, preload_self.tid, sample_weight(si), pcs, n, raw))
+			rawstack__release(raw);
 	}
 	errno = saved;
 }

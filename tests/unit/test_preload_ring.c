@@ -20,9 +20,9 @@ TEST(test_preload_ring__fifo_and_full_ring_counts_lost)
 	ASSERT(!ringbuf__pop(&r, &s));
 	for (i = 0; i < 8; i++) {
 		pcs[0] = i;
-		ASSERT(ringbuf__push(&r, 7, 1 + i, pcs, 3));
+		ASSERT(ringbuf__push(&r, 7, 1 + i, pcs, 3, 0));
 	}
-	ASSERT(!ringbuf__push(&r, 7, 5, pcs, 3));
+	ASSERT(!ringbuf__push(&r, 7, 5, pcs, 3, 0));
 	ASSERT_EQ_U64(atomic_load(&r.lost), 5);
 	for (i = 0; i < 8; i++) {
 		ASSERT(ringbuf__pop(&r, &s));
@@ -36,7 +36,7 @@ TEST(test_preload_ring__fifo_and_full_ring_counts_lost)
 	{
 		u64 deep[RING_MAX_DEPTH + 10] = { 0 };
 
-		ASSERT(ringbuf__push(&r, 1, 1, deep, RING_MAX_DEPTH + 10));
+		ASSERT(ringbuf__push(&r, 1, 1, deep, RING_MAX_DEPTH + 10, 0));
 		ASSERT(ringbuf__pop(&r, &s));
 		ASSERT_EQ_U64(s.depth, RING_MAX_DEPTH);
 	}
@@ -55,7 +55,7 @@ static void *producer(void *arg)
 
 	for (i = 0; i < PER_PRODUCER; i++) {
 		pcs[1] = i;
-		ringbuf__push(&shared_ring, (u32)(uintptr_t)arg, 1, pcs, 2);
+		ringbuf__push(&shared_ring, (u32)(uintptr_t)arg, 1, pcs, 2, 0);
 	}
 	return NULL;
 }
