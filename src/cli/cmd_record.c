@@ -8,7 +8,10 @@
 #include "cli/opt.h"
 #include "cli/report.h"
 #include "formats/folded.h"
+#include "record/event_spec.h"
+#include "record/offcpu.h"
 #include "record/perf_event.h"
+#include "record/tracefs.h"
 #include "record/session.h"
 #include "render/color.h"
 #include "render/layout.h"
@@ -49,7 +52,10 @@ static const struct opt_usage record_usage = {
 		"  ember record -- ./app --flag                 (writes app.svg)\n"
 		"  ember record -o app.folded -- ./app --flag\n"
 		"  ember record -F 999 --duration 10 -p 1234 -o db.folded\n"
-		"  ember record -a --pid --duration 5 -o system.svg\n",
+		"  ember record -a --pid --duration 5 -o system.svg\n"
+		"  ember record --off-cpu -o blocked.folded -- ./app   (ns blocked, by stack and state)\n"
+		"  ember record --hot-cold -- ./app                    (on- and off-CPU ns in one graph)\n"
+		"  ember record -e page-faults -- make                 (see ember record -l)\n",
 };
 
 struct status_ctx {
@@ -159,6 +165,102 @@ static void print_summary(const struct record_result *r, const char *out_name, b
 			100.0 * st->oracle_differ / st->oracle_checked);
 }
 
+static void print_offcpu_summary(const struct record_result *r)
+{
+	const struct offcpu_stats *o = &r->offcpu;
+
+	if (!r->has_offcpu)
+		return;
+	if (r->oncpu_ns)
+		fprintf(stderr, "ember record: on-CPU %.3f s; ", r->oncpu_ns / 1e9);
+	else
+		fputs("ember record: ", stderr);
+	fprintf(stderr, "off-CPU %.3f s in %llu blocks (%llu switches out); not counted: "
+			"%llu filtered by state (%.3f s), %llu below --min-block (%.3f s), %llu above "
+			"--max-block (%.3f s), %llu without a stack, %llu still blocked at the end, "
+			"%llu lost with %llu lost records, %llu switch-ins unmatched\n",
+		o->blocked_ns / 1e9, (unsigned long long)o->blocks, (unsigned long long)o->switches_out,
+		(unsigned long long)o->state_filtered, o->state_filtered_ns / 1e9,
+		(unsigned long long)o->too_short, o->too_short_ns / 1e9,
+		(unsigned long long)o->too_long, o->too_long_ns / 1e9,
+		(unsigned long long)o->no_stack, (unsigned long long)o->never_in,
+		(unsigned long long)(o->lost_pending + o->double_out), (unsigned long long)o->lost_records,
+		(unsigned long long)(o->in_without_out + o->time_backwards));
+}
+
+/* `ember record -l`: software events, this machine's tracepoints, the uprobe syntax. */
+static int list_events(void)
+{
+	struct tracefs t;
+	struct em_diag d = { 0 };
+	bool have = !tracefs__find(&t, geteuid() == 0, &d);
+
+	return event_list__write(stdout, have ? &t : NULL, have ? NULL : d.msg) ? EXIT_FAILURE_RUNTIME : EXIT_OK;
+}
+
+/* "-e a,b": up to RECORD_MAX_EVENTS specs, at most one of them a software event. */
+static bool parse_events(struct record_opts *o, struct event_spec *specs, const char *list)
+{
+	struct em_diag d = { 0 };
+	size_t n = 0, nsw = 0;
+	char *copy = strdup(list), *save = NULL, *tok;
+	bool ok = copy != NULL;
+
+	for (tok = ok ? strtok_r(copy, ",", &save) : NULL; ok && tok; tok = strtok_r(NULL, ",", &save)) {
+		if (n == RECORD_MAX_EVENTS) {
+			report_error("-e: at most %d events per recording", RECORD_MAX_EVENTS);
+			ok = false;
+		} else if (event_spec__parse(tok, &specs[n], &d)) {
+			report_error("%s", d.msg);
+			ok = false;
+		} else if (specs[n].kind == EVENT_SPEC__SOFTWARE && ++nsw > 1) {
+			report_error("-e: one software event per recording (their samples cannot be told "
+				     "apart); tracepoints and uprobes can be added");
+			ok = false;
+		} else {
+			n++;
+		}
+	}
+	free(copy);
+	if (ok && !n) {
+		report_error("-e expects EVENT[,EVENT...]; 'ember record -l' lists them");
+		ok = false;
+	}
+	o->events = specs;
+	o->nevents = n;
+	return ok;
+}
+
+/* -e, --min-block, --max-block, --state into @o; false after printing the error. */
+static bool parse_event_options(struct record_opts *o, struct event_spec *specs, const char *event,
+				const char *min_block, const char *max_block, const char *states)
+{
+	if (event && !parse_events(o, specs, event))
+		return false;
+	if (o->nevents && (o->off_cpu || o->hot_cold)) {
+		report_error("-e cannot be combined with --off-cpu or --hot-cold");
+		return false;
+	}
+	if ((min_block || max_block || states) && !o->off_cpu && !o->hot_cold) {
+		report_error("--min-block, --max-block and --state need --off-cpu or --hot-cold");
+		return false;
+	}
+	if (min_block && offcpu__parse_duration(min_block, &o->offcpu.min_block_ns)) {
+		report_error("option '--min-block' expects a duration such as 100us, 2ms or 1s, got '%s'", min_block);
+		return false;
+	}
+	if (max_block && offcpu__parse_duration(max_block, &o->offcpu.max_block_ns)) {
+		report_error("option '--max-block' expects a duration such as 100us, 2ms or 1s, got '%s'", max_block);
+		return false;
+	}
+	if (states && offcpu__parse_states(states, &o->offcpu.states)) {
+		report_error("option '--state' expects letters of RSDO (R runnable, S sleeping, "
+			     "D uninterruptible, O other) or 'all', got '%s'", states);
+		return false;
+	}
+	return true;
+}
+
 /* -p opens one event per thread and CPU: allow as many descriptors as the hard limit does. */
 static void raise_fd_limit(void)
 {
@@ -191,8 +293,12 @@ static void describe_target(char *out, size_t n, const struct record_opts *o)
 		len += (size_t)snprintf(out + len, n - len, " %s", o->argv[i]);
 }
 
-/* A flamegraph.pl-style SVG of @p (src/render's layout, hot palette, SVG writer). */
-static int write_svg(FILE *out, const struct profile *p, const char *subtitle, struct em_diag *diag)
+/*
+ * A flamegraph.pl-style SVG of @p (src/render's layout, hot palette, SVG
+ * writer); off-CPU graphs in flamegraph.pl's io (blue) palette, counted in ns.
+ */
+static int write_svg(FILE *out, const struct profile *p, const char *subtitle, const struct record_opts *o,
+		     struct em_diag *diag)
 {
 	struct flame_layout_opts lo = { 0 };
 	struct flame_svg_opts so;
@@ -203,9 +309,14 @@ static int write_svg(FILE *out, const struct profile *p, const char *subtitle, s
 	lo.minwidth = 0.1;
 	lo.image_width = 1200;
 	flame_svg_opts__init(&so);
-	so.title = "CPU Flame Graph";
+	so.title = o->off_cpu ? "Off-CPU Time Flame Graph" : o->hot_cold ? "Hot/Cold Flame Graph"
+		   : o->nevents == 1 ? o->events[0].name : o->nevents ? "Event Flame Graph" : "CPU Flame Graph";
 	so.subtitle = subtitle;
-	flame_color__init(&color, FLAME_PALETTE__HOT, false, false, 0);
+	if (o->off_cpu || o->hot_cold)
+		so.countname = "ns";
+	else if (o->nevents)
+		so.countname = "events";
+	flame_color__init(&color, o->off_cpu ? FLAME_PALETTE__IO : FLAME_PALETTE__HOT, false, false, 0);
 	err = flame_layout__build(&l, p, NULL, &lo, diag);
 	if (!err) {
 		err = flame_svg__write(out, &l, &color, &so);
@@ -219,7 +330,10 @@ static int write_svg(FILE *out, const struct profile *p, const char *subtitle, s
 
 int cmd_record(int argc, const char **argv)
 {
-	const char *output = NULL, *pid_list = NULL, *stack_arg = NULL;
+	const char *output = NULL, *pid_list = NULL, *stack_arg = NULL, *event = NULL;
+	const char *min_block = NULL, *max_block = NULL, *states = NULL;
+	struct event_spec specs[RECORD_MAX_EVENTS];
+	bool list = false;
 	struct record_opts o = { 0 };
 	struct record_result res = { 0 };
 	struct status_ctx status = { 0 };
@@ -239,6 +353,13 @@ int cmd_record(int argc, const char **argv)
 		{ "quiet", 'q', OPT_FLAG, &quiet, NULL, "no status line and no summary" },
 		{ "verbose", 'v', OPT_FLAG, &verbose, NULL, "also print unwinding statistics" },
 		{ "check-unwind", 0, OPT_FLAG, &o.conv.check_unwind, NULL, "also unwind every sample with elfutils' libdwfl and count disagreements (slow; for tests)" },
+		{ "event", 'e', OPT_STRING, &event, "EVENT", "sample EVENT[,EVENT...] instead of cpu-clock: a software event, SYSTEM:TRACEPOINT or u:PATH:FUNCTION; counts per stack (several: a base frame names each)" },
+		{ "list", 'l', OPT_FLAG, &list, NULL, "list the events -e accepts on this machine" },
+		{ "off-cpu", 0, OPT_FLAG, &o.off_cpu, NULL, "record blocked time instead: stacks as threads leave the CPU, weighted in ns until they run again" },
+		{ "hot-cold", 0, OPT_FLAG, &o.hot_cold, NULL, "on-CPU and off-CPU time in ns in one profile; off-CPU frames end in _[o]" },
+		{ "min-block", 0, OPT_STRING, &min_block, "TIME", "off-CPU: drop blocks shorter than TIME (e.g. 100us; bare numbers are us)" },
+		{ "max-block", 0, OPT_STRING, &max_block, "TIME", "off-CPU: drop blocks longer than TIME" },
+		{ "state", 0, OPT_STRING, &states, "RSDO", "off-CPU: task states kept (default SD: sleeping and uninterruptible; R = preempted)" },
 		{ NULL, 0, OPT_END, NULL, NULL, NULL },
 	};
 	char default_out[256], title[256];
@@ -249,6 +370,10 @@ int cmd_record(int argc, const char **argv)
 	nargs = opt_parse(argc, argv, options, &record_usage);
 	if (nargs < 0)
 		return nargs == -2 ? EXIT_OK : EXIT_USAGE;
+	if (list)
+		return list_events();
+	if (!parse_event_options(&o, specs, event, min_block, max_block, states))
+		return EXIT_USAGE;
 	if ((nargs > 0) + (pid_list != NULL) + o.system_wide > 1 ||
 	    (nargs == 0 && !pid_list && !o.system_wide)) {
 		report_error("give exactly one of: -- CMD [ARGS], -p PID[,PID...], -a (see --help)");
@@ -322,15 +447,17 @@ int cmd_record(int argc, const char **argv)
 	}
 	if (svg) {
 		describe_target(title, sizeof(title), &o);
-		err = write_svg(out, res.profile, title, &diag);
+		err = write_svg(out, res.profile, title, &o, &diag);
 	} else {
 		err = folded_write(out, res.profile);
 	}
 	code = output_close(out, output);
 	if (err && !code)
 		code = report_exit(err, &diag);
-	if (!code && !quiet)
+	if (!code && !quiet) {
 		print_summary(&res, strcmp(output, "-") ? output : "stdout", verbose);
+		print_offcpu_summary(&res);
+	}
 	if (!quiet && res.child_status > 0 && WIFEXITED(res.child_status) && WEXITSTATUS(res.child_status))
 		fprintf(stderr, "ember record: the command exited with status %d\n",
 			WEXITSTATUS(res.child_status));

@@ -503,6 +503,13 @@ static void add_sample(struct converter *c, const struct event *ev)
 	bool unnamed;
 	int n;
 
+	if (c->opts.sample_base) {
+		const char *base = c->opts.sample_base(c->opts.hook_ctx, ev);
+
+		if (base)
+			stack = stack_trie__child(&c->prof->stacks, stack,
+						  profile__frame(c->prof, base, strlen(base), FRAME_KIND__ROOT));
+	}
 	/* root: comm[-PID[/TID]] */
 	if (c->opts.include_tid)
 		n = snprintf(c->namebuf, sizeof(c->namebuf), "%s-%u/%u", t->comm, ev->pid, ev->tid);
@@ -576,7 +583,12 @@ static void add_sample(struct converter *c, const struct event *ev)
 	}
 	for (i = 0; i < nf; i++)
 		stack = stack_trie__child(&c->prof->stacks, stack, c->stack_frames[i]);
-	profile__add(c->prof, stack, 0, 1);
+	{
+		u64 w = c->opts.sample_weight ? c->opts.sample_weight(c->opts.hook_ctx, ev, stack) : 1;
+
+		if (w)
+			profile__add(c->prof, stack, 0, w);
+	}
 	c->stats.samples++;
 }
 

@@ -13,11 +13,23 @@
 #include "base/compiler.h"
 #include "profile/profile.h"
 
+struct event;
+
 struct converter_opts {
 	bool include_pid;	/* root frame comm-PID */
 	bool include_tid;	/* root frame comm-PID/TID */
 	bool kernel;		/* keep kernel frames (default on) */
 	bool check_unwind;	/* also unwind each sample with libdwfl and compare (slow) */
+	/*
+	 * The weight a sample adds to its stack @stack (an id in the profile
+	 * being built): NULL = 1 per sample; 0 = nothing added (the hook keeps
+	 * the stack id itself: off-CPU samples are weighted by the time until
+	 * the task runs again). @ev is the decoded sample.
+	 */
+	u64 (*sample_weight)(void *ctx, const struct event *ev, u32 stack);
+	/* A frame to put below comm (several -e: the event's name), or NULL; may be NULL itself. */
+	const char *(*sample_base)(void *ctx, const struct event *ev);
+	void *hook_ctx;
 };
 
 struct converter_stats {

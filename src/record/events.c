@@ -99,6 +99,24 @@ static int decode_sample(struct cursor *c, struct event *ev)
 		return -EM_E_BAD_INPUT;
 	}
 	s->ips = take_bytes(c, s->nr * 8);
+	/*
+	 * PERF_SAMPLE_RAW (tracepoint events) sits here when the attr asked for
+	 * it: a u32 size (>= 4, the data padded so that size + 4 is a multiple
+	 * of 8), then the data. The register ABI that follows otherwise is 0, 1
+	 * or 2, so a first word above 2 can only be a raw size: no flag needed.
+	 */
+	if (c->end - c->p >= 8) {
+		u64 w;
+
+		memcpy(&w, c->p, 8);
+		if (w > PERF_SAMPLE_REGS_ABI_64) {
+			u32 size = (u32)w;
+
+			c->p += 4;
+			s->raw_size = size;
+			s->raw = take_bytes(c, size);
+		}
+	}
 	s->abi = take64(c);
 	if (s->abi)
 		for (i = 0; i < 64; i++)
@@ -173,6 +191,13 @@ int event__decode(const struct perf_event_header *h, struct event *ev)
 		ev->kind = EVENT_KIND__LOST;
 		take64(&c);
 		ev->lost = take64(&c);
+		break;
+	case PERF_RECORD_SWITCH:
+	case PERF_RECORD_SWITCH_CPU_WIDE:
+		/* CPU_WIDE adds next_prev_pid/tid; the task is the sample_id trailer's */
+		ev->kind = EVENT_KIND__SWITCH;
+		ev->sw.out = h->misc & PERF_RECORD_MISC_SWITCH_OUT;
+		ev->sw.preempt = ev->sw.out && (h->misc & PERF_RECORD_MISC_SWITCH_OUT_PREEMPT);
 		break;
 	case PERF_RECORD_LOST_SAMPLES:
 		ev->kind = EVENT_KIND__LOST;

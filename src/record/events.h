@@ -18,6 +18,7 @@ enum event_kind {
 	EVENT_KIND__FORK,
 	EVENT_KIND__EXIT,
 	EVENT_KIND__LOST,	/* LOST or LOST_SAMPLES */
+	EVENT_KIND__SWITCH,	/* SWITCH or SWITCH_CPU_WIDE (attr.context_switch) */
 };
 
 struct event_sample {
@@ -31,6 +32,13 @@ struct event_sample {
 	u64 stack_size;		/* bytes copied... */
 	u64 dyn_size;		/* ...of which valid */
 	const u8 *stack;
+	const u8 *raw;		/* PERF_SAMPLE_RAW (tracepoint data), NULL when absent */
+	u32 raw_size;
+};
+
+struct event_switch {
+	bool out;		/* the task (pid/tid of the event) left the CPU; else it came in */
+	bool preempt;		/* out, and still runnable (PERF_RECORD_MISC_SWITCH_OUT_PREEMPT) */
 };
 
 struct event_mmap {
@@ -60,6 +68,7 @@ struct event {
 		struct event_mmap mmap;
 		struct event_task task;
 		struct event_comm comm;
+		struct event_switch sw;
 		u64 lost;
 	};
 };

@@ -10,6 +10,8 @@
 #include "record/events.h"
 #include "record/perf_event.h"
 #include "record/ring.h"
+#include "record/tracefs.h"
+#include "record/uprobe.h"
 #include "base/xalloc.h"
 
 #include <dirent.h>
@@ -50,6 +52,13 @@ struct session {
 	struct converter *conv;
 	pid_t child;
 	int go_fd, err_fd;		/* command: write end of the go pipe, read end of the exec-error pipe */
+	struct tracefs tfs;		/* found when a tracepoint or uprobe is needed */
+	struct event_spec events[RECORD_MAX_EVENTS];	/* -e, resolved (uprobes' ids filled in) */
+	struct uprobe uprobes[RECORD_MAX_EVENTS];	/* -e u:PATH:FUNCTION; removed at the end */
+	char event_names[RECORD_MAX_EVENTS][TRACEFS_NAME_MAX + 8];	/* "[sched:sched_switch]" */
+	struct offcpu *oc;		/* --off-cpu / --hot-cold */
+	u32 switch_id;			/* sched:sched_switch's tracepoint id */
+	struct tracefs_field prev_state;	/* its prev_state field */
 };
 
 static double now_sec(void)
@@ -141,6 +150,71 @@ static int cmp_queued(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/*
+ * The converter's weight hook. A sched:sched_switch sample (its raw data
+ * starts with the tracepoint id) is the task leaving the CPU: its stack goes
+ * to the off-CPU state machine, weighted later by the time until the task
+ * comes back. Hot/cold on-CPU samples weigh their period (cpu-clock: ns).
+ */
+static u64 sample_weight(void *ctx, const struct event *ev, u32 stack)
+{
+	struct session *s = ctx;
+	const struct event_sample *smp = &ev->sample;
+
+	if (s->oc && smp->raw && smp->raw_size >= 2) {
+		uint16_t type;
+		u64 state = 0;
+
+		memcpy(&type, smp->raw, 2);
+		if (type == s->switch_id) {
+			if (!tracefs_field__u64(&s->prev_state, smp->raw, smp->raw_size, &state))
+				state = 0;
+			offcpu__switch_out(s->oc, ev->tid, ev->time, state, stack);
+			return 0;
+		}
+	}
+	return s->o->hot_cold ? smp->period : 1;
+}
+
+/*
+ * Several -e: the event of a sample, as a base frame. Tracepoint and uprobe
+ * samples carry their id in the raw data's first field; the one software
+ * event (cmd_record allows one) has no raw data.
+ */
+static const char *sample_base(void *ctx, const struct event *ev)
+{
+	struct session *s = ctx;
+	const struct event_sample *smp = &ev->sample;
+	uint16_t type = 0;
+	size_t i;
+
+	if (smp->raw && smp->raw_size >= 8)
+		memcpy(&type, smp->raw, 2);
+	for (i = 0; i < s->o->nevents; i++) {
+		bool tp = s->events[i].type == PERF_TYPE_TRACEPOINT;
+
+		if (tp ? type && s->events[i].config == type : !type)
+			return s->event_names[i];
+	}
+	return "[unknown event]";
+}
+
+/* One record, in time order: switch-ins and losses to the off-CPU state machine, all to the converter. */
+static void handle_record(struct session *s, const struct perf_event_header *h)
+{
+	struct event ev;
+
+	if (s->oc && (h->type == PERF_RECORD_SWITCH || h->type == PERF_RECORD_SWITCH_CPU_WIDE ||
+		      h->type == PERF_RECORD_LOST || h->type == PERF_RECORD_LOST_SAMPLES) &&
+	    !event__decode(h, &ev)) {
+		if (ev.kind == EVENT_KIND__SWITCH && !ev.sw.out)
+			offcpu__switch_in(s->oc, ev.tid, ev.time);
+		else if (ev.kind == EVENT_KIND__LOST)
+			offcpu__lost(s->oc, ev.lost);
+	}
+	converter__record(s->conv, h);
+}
+
 static void drain_rings(struct session *s);
 
 /*
@@ -155,7 +229,7 @@ static void flush_queue(struct session *s, u64 limit)
 
 	qsort(s->q, s->nq, sizeof(*s->q), cmp_queued);
 	for (i = 0, n = s->nq; i < n && s->q[i].time < limit; i++) {
-		converter__record(s->conv, s->q[i].h);
+		handle_record(s, s->q[i].h);
 		s->qbytes -= s->q[i].h->size;
 		free(s->q[i].h);
 		if (i % DRAIN_EVERY == DRAIN_EVERY - 1 && limit != ~0ull)
@@ -317,6 +391,9 @@ static void session_release(struct session *s)
 		ring__unmap(&s->rings[cpu]);
 	for (i = 0; i < s->nfds; i++)
 		close(s->fds[i]);
+	for (i = 0; i < RECORD_MAX_EVENTS; i++)
+		uprobe__remove(&s->uprobes[i]);	/* after the last fd on it is closed */
+	offcpu__free(s->oc);
 	for (i = 0; i < s->nq; i++)
 		free(s->q[i].h);
 	if (s->go_fd >= 0)
@@ -334,38 +411,168 @@ static void session_release(struct session *s)
 	converter__free(s->conv);
 }
 
+/*
+ * Tracefs, the -e event's id (creating its uprobe) and, for off-CPU, the
+ * sched_switch id and prev_state field. Nothing to do for cpu-clock alone.
+ */
+static int prepare_events(struct session *s, struct em_diag *diag)
+{
+	const struct record_opts *o = s->o;
+	bool need_tfs = o->off_cpu || o->hot_cold;
+	size_t i;
+	int err;
+
+	for (i = 0; i < o->nevents && i < RECORD_MAX_EVENTS; i++) {
+		s->events[i] = o->events[i];
+		need_tfs |= o->events[i].kind != EVENT_SPEC__SOFTWARE;
+		snprintf(s->event_names[i], sizeof(s->event_names[i]), "[%.*s]", TRACEFS_NAME_MAX,
+			 o->events[i].kind == EVENT_SPEC__UPROBE ? o->events[i].func : o->events[i].name);
+	}
+	if (!need_tfs)
+		return 0;
+	err = tracefs__find(&s->tfs, geteuid() == 0, diag);
+	if (err)
+		return err;
+	for (i = 0; i < o->nevents && i < RECORD_MAX_EVENTS; i++) {
+		struct event_spec *e = &s->events[i];
+
+		if (e->kind == EVENT_SPEC__UPROBE) {
+			err = uprobe__create(&s->uprobes[i], &s->tfs, e->path, e->func, diag);
+			if (err)
+				return err;
+			e->type = PERF_TYPE_TRACEPOINT;
+			e->config = s->uprobes[i].id;
+		} else {
+			err = event_spec__resolve(e, &s->tfs, diag);
+			if (err)
+				return err;
+		}
+	}
+	if (o->off_cpu || o->hot_cold) {
+		struct tracefs_format f = { 0 };
+		const struct tracefs_field *fl;
+
+		err = tracefs__read_format(&s->tfs, "sched", "sched_switch", &f, diag);
+		if (!err && !(fl = tracefs_format__field(&f, "prev_state"))) {
+			em_diag__set(diag, NULL, 0, "sched:sched_switch has no prev_state field");
+			err = -EM_E_UNSUPPORTED;
+		}
+		if (!err)
+			err = tracefs__event_id(&s->tfs, "sched", "sched_switch", &s->switch_id, diag);
+		if (!err)
+			s->prev_state = *fl;
+		tracefs_format__release(&f);
+		if (err)
+			return err;
+		s->oc = offcpu__new(&o->offcpu);
+	}
+	return 0;
+}
+
+/*
+ * The attrs to open on every CPU (and task): the -e event, or for off-CPU
+ * sched:sched_switch with raw data and switch records (plus cpu-clock for
+ * hot/cold), or cpu-clock. Only the first carries side-band records.
+ */
+static size_t build_attrs(struct session *s, struct perf_event_opts *eo, struct perf_event_attr *attrs)
+{
+	const struct record_opts *o = s->o;
+	size_t n = 0, i;
+
+	perf_event__attr(&attrs[n], eo);
+	if (o->off_cpu || o->hot_cold) {
+		attrs[n].type = PERF_TYPE_TRACEPOINT;
+		attrs[n].config = s->switch_id;
+		attrs[n].freq = 0;
+		attrs[n].sample_period = 1;
+		attrs[n].sample_type |= PERF_SAMPLE_RAW;
+		attrs[n].context_switch = 1;
+		n++;
+		if (o->hot_cold) {
+			eo->sideband = false;
+			perf_event__attr(&attrs[n], eo);
+			attrs[n].sample_type |= PERF_SAMPLE_RAW;	/* one sample layout in the ring */
+			n++;
+		}
+		return n;
+	}
+	for (i = 0; i < o->nevents && i < RECORD_MAX_EVENTS; i++) {
+		if (i) {
+			eo->sideband = false;
+			perf_event__attr(&attrs[i], eo);
+		}
+		event_spec__attr(&s->events[i], eo->freq, &attrs[i]);
+		attrs[i].sample_type |= PERF_SAMPLE_RAW;	/* tells the events apart */
+	}
+	return o->nevents ? o->nevents : 1;
+}
+
 static int open_events(struct session *s, struct em_diag *diag)
 {
 	const struct record_opts *o = s->o;
 	struct perf_event_opts eo = { 0 };
-	struct perf_event_attr attr;
-	size_t i;
+	struct perf_event_attr attrs[RECORD_MAX_EVENTS];
+	size_t i, k, n;
 	int err;
 
+	err = prepare_events(s, diag);
+	if (err)
+		return err;
 	eo.freq = o->freq ? o->freq : 99;
 	eo.stack_size = o->stack_size ? o->stack_size : PERF_EVENT_STACK_DEFAULT;
 	eo.sideband = true;
 	if (o->system_wide) {
-		perf_event__attr(&attr, &eo);
+		n = build_attrs(s, &eo, attrs);
 		load_all_procs(s);
-		return open_all_cpus(s, &attr, -1);
+		for (k = 0; k < n; k++)
+			if ((err = open_all_cpus(s, &attrs[k], -1)))
+				return err;
+		return 0;
 	}
 	eo.inherit = true;
 	if (o->npids) {
-		perf_event__attr(&attr, &eo);
-		for (i = 0; i < o->npids; i++) {
-			err = attach_pid(s, &attr, o->pids[i], diag);
-			if (err)
-				return err;
-		}
+		n = build_attrs(s, &eo, attrs);
+		for (i = 0; i < o->npids; i++)
+			for (k = 0; k < n; k++) {
+				err = attach_pid(s, &attrs[k], o->pids[i], diag);
+				if (err)
+					return err;
+			}
 		return 0;
 	}
 	eo.enable_on_exec = true;
-	perf_event__attr(&attr, &eo);
+	n = build_attrs(s, &eo, attrs);
 	err = start_command(s, o->argv);
 	if (err)
 		return err;
-	return open_all_cpus(s, &attr, s->child);
+	for (k = 0; k < n; k++)
+		if ((err = open_all_cpus(s, &attrs[k], s->child)))
+			return err;
+	return 0;
+}
+
+/*
+ * Off-CPU results into the profile: blocked ns per stack (with [S]/[D]
+ * frames), and for hot/cold the on-CPU samples already weighted in ns next
+ * to off-CPU stacks whose frames carry "_[o]".
+ */
+static struct profile *offcpu_profile(struct session *s, struct profile *p, struct record_result *res)
+{
+	const struct record_opts *o = s->o;
+	struct profile *q = profile__new(1);
+	struct offcpu_emit_opts eo = { .state_frame = true, .suffix = o->hot_cold ? OFFCPU_SUFFIX : NULL };
+
+	offcpu__finish(s->oc);
+	if (o->hot_cold) {
+		offcpu__add_oncpu(q, 0, p, 0, 1);
+		res->oncpu_ns = profile__total(q, 0);
+	}
+	offcpu__emit(s->oc, p, q, 0, &eo);
+	profile__set_value_type(q, 0, o->hot_cold ? "wall" : "off-cpu", "nanoseconds");
+	res->has_offcpu = true;
+	res->offcpu = *offcpu__stats(s->oc);
+	profile__free(p);
+	return q;
 }
 
 int record_session__run(const struct record_opts *o, struct record_result *res, struct em_diag *diag)
@@ -389,7 +596,14 @@ int record_session__run(const struct record_opts *o, struct record_result *res, 
 	s.rings = xcalloc(s.ncpus, sizeof(*s.rings));
 	for (cpu = 0; cpu < s.ncpus; cpu++)
 		s.ring_fd[cpu] = -1;
-	s.conv = converter__new(&o->conv);
+	{
+		struct converter_opts co = o->conv;
+
+		co.sample_weight = sample_weight;
+		co.sample_base = o->nevents > 1 ? sample_base : NULL;
+		co.hook_ctx = &s;
+		s.conv = converter__new(&co);
+	}
 	converter__prefetch(s.conv);
 	err = open_events(&s, diag);
 	if (err)
@@ -455,6 +669,8 @@ int record_session__run(const struct record_opts *o, struct record_result *res, 
 	res->stats = *converter__stats(s.conv);
 	res->stats.lost += s.dropped;
 	res->profile = converter__take(s.conv);
+	if (s.oc)
+		res->profile = offcpu_profile(&s, res->profile, res);
 	if (o->progress) {
 		struct record_progress p = { res->elapsed, res->stats.samples, res->stats.lost, true };
 

@@ -11,6 +11,10 @@
 #include <signal.h>
 #include "base/err.h"
 #include "record/converter.h"
+#include "record/event_spec.h"
+#include "record/offcpu.h"
+
+#define RECORD_MAX_EVENTS 4
 
 struct record_progress {
 	double elapsed;		/* seconds since sampling started */
@@ -27,6 +31,11 @@ struct record_opts {
 	bool system_wide;		/* -a */
 	const char *const *argv;	/* the command (NULL-terminated), when neither of the above */
 	struct converter_opts conv;
+	const struct event_spec *events;	/* -e: sample these instead of cpu-clock (at most */
+	size_t nevents;				/* RECORD_MAX_EVENTS, one software event) */
+	bool off_cpu;			/* --off-cpu: blocked time (ns) from sched:sched_switch */
+	bool hot_cold;			/* --hot-cold: cpu-clock in ns + off-CPU, off-CPU frames "_[o]" */
+	struct offcpu_opts offcpu;	/* --min-block, --max-block, --state */
 	volatile sig_atomic_t *stop;	/* set by a signal handler to stop cleanly; may be NULL */
 	void (*progress)(void *ctx, const struct record_progress *p);	/* may be NULL */
 	void *progress_ctx;
@@ -38,6 +47,9 @@ struct record_result {
 	double elapsed;
 	int child_status;		/* waitpid status of the command; -1 = none */
 	unsigned ncpus;			/* CPUs sampled */
+	bool has_offcpu;		/* off_cpu or hot_cold: @offcpu is filled */
+	struct offcpu_stats offcpu;
+	u64 oncpu_ns;			/* hot_cold: on-CPU nanoseconds in the profile */
 };
 
 /*
