@@ -1,0 +1,51 @@
+# t0601: `ember record --hot-cold` on the off-CPU ground-truth workload: the
+# on-CPU total within 5 % of the CPU time the threads measured, the blocked
+# functions' off-CPU time within 5 % of theirs, off-CPU frames (and only
+# they) marked _[o], and an SVG drawn from the same recording.
+. "$(dirname "$0")/lib.sh"
+WL=$EMBER_ROOT/${EMBER_BUILD:-build}/workloads/offcpu_truth
+[ -x "$WL" ] || skip "offcpu_truth workload not built (make build/workloads/offcpu_truth)"
+[ "$(id -u)" = 0 ] || skip "off-CPU recording needs root (tracefs and sched:sched_switch)"
+
+"$EMBER" record --hot-cold -F 999 -o hc.folded -- "$WL" 2 >truth.txt 2>err.txt || fail "ember record --hot-cold failed: $(cat err.txt)"
+cat err.txt
+expect_match err.txt '^ember record: on-CPU [0-9.]+ s; off-CPU [0-9.]+ s'
+expect_match hc.folded '^spinner;__clone3;start_thread;run;cpu_spin [0-9]+$'
+expect_match hc.folded '^reader;\[S\]_\[o\];__clone3_\[o\];.*;pipe_read_wait_\[o\];.*schedule_\[k\]_\[o\] [0-9]+$'
+awk -v out=check.txt '
+FNR == NR {
+	if ($1 == "offcpu_truth:" && $2 ~ /^thread=/) {
+		split($3, fa, "="); split($4, b, "="); split($5, c, "=")
+		truth[fa[2]] = b[2]; cpu += c[2]
+	}
+	next
+}
+{
+	n = $NF; line = $0; sub(/ [0-9]+$/, "", line)
+	if (line ~ /_\[o\]/) {
+		k = split(line, fr, ";")
+		for (i = 2; i <= k; i++) if (fr[i] !~ /_\[o\]$/) mixed++
+		for (f in truth) if (index(line, ";" f "_[o];")) got[f] += n
+	} else {
+		on += n
+	}
+}
+END {
+	bad = (mixed > 0)
+	d = (on - cpu) * 100 / cpu
+	printf "on-CPU           truth %11.0f ns  ember %11.0f ns  %+6.2f %%\n", cpu, on, d > out
+	if (d > 5 || d < -5) bad++
+	for (f in truth) {
+		if (truth[f] == 0) continue
+		d = (got[f] - truth[f]) * 100 / truth[f]
+		printf "%-16s truth %11.0f ns  ember %11.0f ns  %+6.2f %%\n", f, truth[f], got[f], d > out
+		if (d > 5 || d < -5) bad++
+	}
+	printf "off-CPU stacks with unmarked frames: %d\n", mixed > out
+	exit bad
+}' truth.txt hc.folded
+st=$?
+cat check.txt
+[ $st = 0 ] || fail "hot/cold totals off the truth by more than 5 % (see above)"
+expect_status 0 "$EMBER" record -q --hot-cold -o hc.svg -- "$WL"
+expect_match hc.svg 'pipe_read_wait_\[o\]'

@@ -1,0 +1,23 @@
+# t0603: off-CPU filters on the ground-truth workload: --min-block 20ms
+# drops the 10 ms sleeps and pipe reads (counted in the summary) but keeps
+# the 30 ms lock waits; --max-block 20ms keeps only the short ones; --state D
+# keeps none of these sleeping (S) waits; bad values are usage errors.
+. "$(dirname "$0")/lib.sh"
+WL=$EMBER_ROOT/${EMBER_BUILD:-build}/workloads/offcpu_truth
+[ -x "$WL" ] || skip "offcpu_truth workload not built (make build/workloads/offcpu_truth)"
+expect_status 2 "$EMBER" record --off-cpu --min-block 5parsecs -- true
+expect_status 2 "$EMBER" record --off-cpu --state X -- true
+[ "$(id -u)" = 0 ] || skip "off-CPU recording needs root (tracefs and sched:sched_switch)"
+
+expect_status 0 "$EMBER" record --off-cpu --min-block 20ms -o min.folded -- "$WL"
+expect_match "$T/err" ' [1-9][0-9]* below --min-block'
+expect_match min.folded ';lock_wait;'
+expect_match min.folded ';holder_hold;'
+grep -q ';sleep_wait;\|;pipe_read_wait;' min.folded && fail "--min-block 20ms kept 10 ms blocks"
+expect_status 0 "$EMBER" record --off-cpu --max-block 20ms -o max.folded -- "$WL"
+expect_match max.folded ';sleep_wait;'
+grep -q ';lock_wait;.*[0-9]\{8\}$' max.folded && fail "--max-block 20ms kept 30 ms lock waits"
+expect_status 0 "$EMBER" record --off-cpu --state D -o d.folded -- "$WL"
+grep -q ';sleep_wait;\|;lock_wait;\|;pipe_read_wait;' d.folded && fail "--state D kept sleeping (S) waits"
+expect_match "$T/err" ' [1-9][0-9]* filtered by state'
+true
