@@ -172,7 +172,9 @@ static void print_offcpu_summary(const struct record_result *r)
 	if (!r->has_offcpu)
 		return;
 	if (r->oncpu_ns)
-		fprintf(stderr, "ember record: on-CPU %.3f s; ", r->oncpu_ns / 1e9);
+		fprintf(stderr, "ember record: on-CPU %.3f s (sample periods scaled by %.3f, from switch "
+				"times); ", r->oncpu_ns / 1e9,
+			o->oncpu_sampled_ns ? (double)o->oncpu_measured_ns / o->oncpu_sampled_ns : 1.0);
 	else
 		fputs("ember record: ", stderr);
 	fprintf(stderr, "off-CPU %.3f s in %llu blocks (%llu switches out); not counted: "

@@ -19,6 +19,16 @@ struct pending {
 	u64 time;
 	u8 state;
 	bool active;		/* a switch-out waiting for its switch-in */
+	bool running;		/* switched in at in_time, not out since */
+	u64 in_time;
+	u64 run_period;		/* periods of on-CPU samples since in_time */
+	u64 measured_ns;	/* complete on-CPU intervals, summed... */
+	u64 sampled_ns;		/* ...and the periods of the samples inside them */
+};
+
+struct oncpu_total {
+	u32 tid, stack;
+	u64 period;		/* sum of sample periods */
 };
 
 struct offcpu {
@@ -30,6 +40,10 @@ struct offcpu {
 	size_t ntotals, tcap;
 	u32 *tslots;		/* open addressing: index into totals + 1, 0 = empty */
 	size_t tmask;
+	struct oncpu_total *on;	/* hot/cold samples per (tid, stack) */
+	size_t non, oncap;
+	u32 *oslots;		/* open addressing: index into on + 1, 0 = empty */
+	size_t omask;
 };
 
 struct offcpu *offcpu__new(const struct offcpu_opts *o)
@@ -43,6 +57,8 @@ struct offcpu *offcpu__new(const struct offcpu_opts *o)
 	oc->slots = xcalloc(oc->mask + 1, sizeof(*oc->slots));
 	oc->tmask = 1023;
 	oc->tslots = xcalloc(oc->tmask + 1, sizeof(*oc->tslots));
+	oc->omask = 1023;
+	oc->oslots = xcalloc(oc->omask + 1, sizeof(*oc->oslots));
 	return oc;
 }
 
@@ -53,6 +69,8 @@ void offcpu__free(struct offcpu *oc)
 	free(oc->slots);
 	free(oc->totals);
 	free(oc->tslots);
+	free(oc->on);
+	free(oc->oslots);
 	free(oc);
 }
 
@@ -115,23 +133,41 @@ static struct pending *pending_slot(struct offcpu *oc, u32 tid, bool add)
 	}
 }
 
+/*
+ * Double the index table *@slots (open addressing, entry index + 1, 0 =
+ * empty; *@mask + 1 slots) and re-insert entries 0..@n-1, hashed by @hash.
+ */
+static void index_grow(u32 **slots, size_t *mask, size_t n, u64 (*hash)(const struct offcpu *, size_t),
+		       const struct offcpu *oc)
+{
+	size_t k, i;
+
+	free(*slots);
+	*mask = *mask * 2 + 1;
+	*slots = xcalloc(*mask + 1, sizeof(**slots));
+	for (k = 0; k < n; k++) {
+		for (i = hash(oc, k) & *mask; (*slots)[i]; i = (i + 1) & *mask)
+			;
+		(*slots)[i] = (u32)k + 1;
+	}
+}
+
+static u64 total_hash(const struct offcpu *oc, size_t k)
+{
+	return hash_pair(oc->totals[k].stack, oc->totals[k].state);
+}
+
+static u64 oncpu_hash(const struct offcpu *oc, size_t k)
+{
+	return hash_pair(oc->on[k].tid, oc->on[k].stack);
+}
+
 static struct offcpu_total *total_slot(struct offcpu *oc, u32 stack, u8 state)
 {
 	size_t i;
 
-	if ((oc->ntotals + 1) * 2 > oc->tmask + 1) {
-		size_t k;
-
-		free(oc->tslots);
-		oc->tmask = oc->tmask * 2 + 1;
-		oc->tslots = xcalloc(oc->tmask + 1, sizeof(*oc->tslots));
-		for (k = 0; k < oc->ntotals; k++) {
-			for (i = hash_pair(oc->totals[k].stack, oc->totals[k].state) & oc->tmask; oc->tslots[i];
-			     i = (i + 1) & oc->tmask)
-				;
-			oc->tslots[i] = (u32)k + 1;
-		}
-	}
+	if ((oc->ntotals + 1) * 2 > oc->tmask + 1)
+		index_grow(&oc->tslots, &oc->tmask, oc->ntotals, total_hash, oc);
 	for (i = hash_pair(stack, state) & oc->tmask; oc->tslots[i]; i = (i + 1) & oc->tmask) {
 		struct offcpu_total *t = &oc->totals[oc->tslots[i] - 1];
 
@@ -158,6 +194,13 @@ void offcpu__switch_out(struct offcpu *oc, u32 tid, u64 time, u64 prev_state, u3
 		return;
 	oc->st.switches_out++;
 	p = pending_slot(oc, tid, true);
+	if (p->running && time >= p->in_time) {
+		p->measured_ns += time - p->in_time;
+		p->sampled_ns += p->run_period;
+		oc->st.oncpu_measured_ns += time - p->in_time;
+		oc->st.oncpu_sampled_ns += p->run_period;
+	}
+	p->running = false;
 	if (p->active)
 		oc->st.double_out++;
 	p->active = true;
@@ -175,8 +218,11 @@ void offcpu__switch_in(struct offcpu *oc, u32 tid, u64 time)
 	if (!tid)
 		return;
 	oc->st.switches_in++;
-	p = pending_slot(oc, tid, false);
-	if (!p || !p->active) {
+	p = pending_slot(oc, tid, true);
+	p->running = true;
+	p->in_time = time;
+	p->run_period = 0;
+	if (!p->active) {
 		oc->st.in_without_out++;
 		return;
 	}
@@ -224,6 +270,8 @@ static u64 drop_pending(struct offcpu *oc)
 			oc->slots[i].active = false;
 			n++;
 		}
+	for (i = 0; i <= oc->mask; i++)
+		oc->slots[i].running = false;	/* their switch-out may be lost too */
 	return n;
 }
 
@@ -319,21 +367,46 @@ void offcpu__emit(const struct offcpu *oc, const struct profile *src, struct pro
 	free(buf);
 }
 
-void offcpu__add_oncpu(struct profile *dst, unsigned col, const struct profile *on, unsigned on_col,
-		       u64 ns_per_unit)
+void offcpu__oncpu_sample(struct offcpu *oc, u32 tid, u32 stack, u64 period)
+{
+	struct pending *p = tid ? pending_slot(oc, tid, true) : NULL;
+	size_t i;
+
+	oc->st.oncpu_samples++;
+	if (p && p->running)
+		p->run_period = sat_add(p->run_period, period);
+	if ((oc->non + 1) * 2 > oc->omask + 1)
+		index_grow(&oc->oslots, &oc->omask, oc->non, oncpu_hash, oc);
+	for (i = hash_pair(tid, stack) & oc->omask; oc->oslots[i]; i = (i + 1) & oc->omask) {
+		struct oncpu_total *t = &oc->on[oc->oslots[i] - 1];
+
+		if (t->tid == tid && t->stack == stack) {
+			t->period = sat_add(t->period, period);
+			return;
+		}
+	}
+	if (oc->non == oc->oncap)
+		XGROW(oc->on, oc->oncap, oc->non + 1);
+	oc->oslots[i] = (u32)oc->non + 1;
+	oc->on[oc->non++] = (struct oncpu_total){ tid, stack, period };
+}
+
+void offcpu__emit_oncpu(const struct offcpu *oc, const struct profile *src, struct profile *dst, unsigned col)
 {
 	u32 *path = NULL;
 	char *buf = NULL;
-	size_t pcap = 0, bcap = 0, s, n = stack_trie__count(&on->stacks);
+	size_t pcap = 0, bcap = 0, i;
 
-	for (s = 1; s < n && s < on->vcap; s++) {
-		u64 v, ns;
+	for (i = 0; i < oc->non; i++) {
+		const struct oncpu_total *t = &oc->on[i];
+		const struct pending *p = t->tid ? pending_slot((struct offcpu *)oc, t->tid, false) : NULL;
+		double scale = p && p->sampled_ns ? (double)p->measured_ns / (double)p->sampled_ns : 1.0;
+		double ns = (double)t->period * scale;
 
-		if (!on->present[s])
+		if (t->stack >= stack_trie__count(&src->stacks))
 			continue;
-		v = on->values[s * on->ncols + on_col];
-		ns = v && ns_per_unit > UINT64_MAX / v ? UINT64_MAX : v * ns_per_unit;
-		profile__add(dst, copy_stack(dst, on, (u32)s, NULL, NULL, &path, &pcap, &buf, &bcap), col, ns);
+		profile__add(dst, copy_stack(dst, src, t->stack, NULL, NULL, &path, &pcap, &buf, &bcap), col,
+			     ns >= 1.8e19 ? UINT64_MAX : (u64)(ns + 0.5));
 	}
 	free(path);
 	free(buf);

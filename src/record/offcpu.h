@@ -6,9 +6,9 @@
  * could not be used. Knows nothing of perf records: the recorder turns
  * sched:sched_switch samples and switch records into these calls.
  *
- * Output conventions (folded, from offcpu__emit and offcpu__add_oncpu):
+ * Output conventions (folded, from offcpu__emit and offcpu__emit_oncpu):
  *   off-CPU only:  comm;[S];outer;...;schedule_[k] NS     ([S] when state_frame)
- *   hot/cold:      comm;outer;...;leaf NS                  (on-CPU, samples x period)
+ *   hot/cold:      comm;outer;...;leaf NS                  (on-CPU, sample periods, corrected)
  *                  comm;[S]_[o];outer_[o];...;schedule_[k]_[o] NS   (off-CPU)
  * The state frame is [R] (preempted, waiting for a CPU), [S] (sleeping,
  * interruptible), [D] (uninterruptible, usually I/O) or [other]. The "_[o]"
@@ -58,6 +58,9 @@ struct offcpu_stats {
 	u64 double_out;		/* a second switch-out without a switch-in (the in was lost) */
 	u64 in_without_out;	/* switch-ins of tasks not seen leaving (normal at the start) */
 	u64 time_backwards;	/* a switch-in older than its switch-out */
+	u64 oncpu_samples;	/* hot/cold: on-CPU samples (offcpu__oncpu_sample) */
+	u64 oncpu_measured_ns;	/* on-CPU time between switch-ins and switch-outs seen */
+	u64 oncpu_sampled_ns;	/* the periods of the samples taken in those intervals */
 };
 
 /* Blocked time of one (stack, state). */
@@ -115,12 +118,22 @@ void offcpu__emit(const struct offcpu *oc, const struct profile *src, struct pro
 		  const struct offcpu_emit_opts *eo);
 
 /*
- * Hot/cold: add every sampled stack of column @on_col of @on to column @col
- * of @dst, its value multiplied by @ns_per_unit (the sampling period in ns,
- * e.g. 1e9 / HZ for cpu-clock counted in samples), saturating.
+ * Hot/cold: an on-CPU sample of @tid at @stack weighing @period ns. The
+ * weights are corrected per thread at emit time by the thread's on-CPU time
+ * measured from its switches (the sum of the periods of the samples inside
+ * complete on-CPU intervals against the length of those intervals): cpu-clock
+ * periods overstate CPU time when a thread is preempted often, because the
+ * kernel restarts a timer that expired during the switch with a 10 us period.
  */
-void offcpu__add_oncpu(struct profile *dst, unsigned col, const struct profile *on, unsigned on_col,
-		       u64 ns_per_unit);
+void offcpu__oncpu_sample(struct offcpu *oc, u32 tid, u32 stack, u64 period);
+
+/*
+ * Add the on-CPU samples to column @col of @dst (paths copied from @src, as
+ * offcpu__emit does, without state frame or suffix), each weighted by its
+ * period times its thread's correction (1 for threads without a complete
+ * on-CPU interval).
+ */
+void offcpu__emit_oncpu(const struct offcpu *oc, const struct profile *src, struct profile *dst, unsigned col);
 
 /*
  * Parse a duration for --min-block/--max-block: "500us", "2ms", "1.5s",

@@ -154,7 +154,7 @@ static int cmp_queued(const void *a, const void *b)
  * The converter's weight hook. A sched:sched_switch sample (its raw data
  * starts with the tracepoint id) is the task leaving the CPU: its stack goes
  * to the off-CPU state machine, weighted later by the time until the task
- * comes back. Hot/cold on-CPU samples weigh their period (cpu-clock: ns).
+ * comes back. Hot/cold on-CPU samples go there too, weighted at the end.
  */
 static u64 sample_weight(void *ctx, const struct event *ev, u32 stack)
 {
@@ -173,7 +173,11 @@ static u64 sample_weight(void *ctx, const struct event *ev, u32 stack)
 			return 0;
 		}
 	}
-	return s->o->hot_cold ? smp->period : 1;
+	if (s->oc && s->o->hot_cold) {
+		offcpu__oncpu_sample(s->oc, ev->tid, stack, smp->period);
+		return 0;	/* weighted at the end, with the thread's measured on-CPU time */
+	}
+	return 1;
 }
 
 /*
@@ -564,7 +568,7 @@ static struct profile *offcpu_profile(struct session *s, struct profile *p, stru
 
 	offcpu__finish(s->oc);
 	if (o->hot_cold) {
-		offcpu__add_oncpu(q, 0, p, 0, 1);
+		offcpu__emit_oncpu(s->oc, p, q, 0);
 		res->oncpu_ns = profile__total(q, 0);
 	}
 	offcpu__emit(s->oc, p, q, 0, &eo);

@@ -9,7 +9,7 @@ WL=$EMBER_ROOT/${EMBER_BUILD:-build}/workloads/offcpu_truth
 
 "$EMBER" record --hot-cold -F 999 -o hc.folded -- "$WL" 2 >truth.txt 2>err.txt || fail "ember record --hot-cold failed: $(cat err.txt)"
 cat err.txt
-expect_match err.txt '^ember record: on-CPU [0-9.]+ s; off-CPU [0-9.]+ s'
+expect_match err.txt '^ember record: on-CPU [0-9.]+ s \(sample periods scaled by [0-9.]+, from switch times\); off-CPU [0-9.]+ s'
 expect_match hc.folded '^spinner;__clone3;start_thread;run;cpu_spin [0-9]+$'
 expect_match hc.folded '^reader;\[S\]_\[o\];__clone3_\[o\];.*;pipe_read_wait_\[o\];.*schedule_\[k\]_\[o\] [0-9]+$'
 awk -v out=check.txt '

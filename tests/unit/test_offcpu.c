@@ -270,19 +270,24 @@ TEST(test_offcpu__folded_output_with_state_frames)
 
 TEST(test_offcpu__hot_cold_merge_in_ns)
 {
-	struct profile *on = profile__new(1), *offsrc = profile__new(1), *out = profile__new(1);
+	struct profile *offsrc = profile__new(1), *out = profile__new(1);
 	struct offcpu_opts o = { 0 };
 	struct offcpu *oc = offcpu__new(&o);
 	struct offcpu_emit_opts eo = { .state_frame = true, .suffix = OFFCPU_SUFFIX };
 	u32 w = stack_of(offsrc, "app;main;wait;schedule_[k]");
 	char *text;
 
-	/* 99 Hz: 30 samples of spin = 30 x 10101010 ns; one 40 ms block */
-	profile__add(on, stack_of(on, "app;main;spin"), 0, 30);
-	profile__add(on, stack_of(on, "app;main;spin;memcpy"), 0, 2);
+	/* 99 Hz: 30 samples of spin = 30 x 10101010 ns (tid 8: no switches, periods stand); one 40 ms block */
+	u32 spin = stack_of(offsrc, "app;main;spin"), mc = stack_of(offsrc, "app;main;spin;memcpy");
+	int i;
+
+	for (i = 0; i < 30; i++)
+		offcpu__oncpu_sample(oc, 8, spin, 1000000000ull / 99);
+	offcpu__oncpu_sample(oc, 8, mc, 1000000000ull / 99);
+	offcpu__oncpu_sample(oc, 8, mc, 1000000000ull / 99);
 	offcpu__switch_out(oc, 9, 1000, S_SLEEP, w);
 	offcpu__switch_in(oc, 9, 40001000);
-	offcpu__add_oncpu(out, 0, on, 0, 1000000000ull / 99);
+	offcpu__emit_oncpu(oc, offsrc, out, 0);
 	offcpu__emit(oc, offsrc, out, 0, &eo);
 	text = folded(out);
 	ASSERT(text);
@@ -293,7 +298,6 @@ TEST(test_offcpu__hot_cold_merge_in_ns)
 	ASSERT(stack_trie__check(&out->stacks) == 0);
 	free(text);
 	offcpu__free(oc);
-	profile__free(on);
 	profile__free(offsrc);
 	profile__free(out);
 }
@@ -317,4 +321,41 @@ TEST(test_offcpu__parse_options)
 	ASSERT(offcpu__parse_states("all", &m) == 0 && m == OFFCPU_STATES_ALL);
 	ASSERT(offcpu__parse_states("SX", &m) == -EM_E_USAGE);
 	ASSERT(offcpu__parse_states(",", &m) == -EM_E_USAGE);
+}
+
+TEST(test_offcpu__oncpu_samples_scaled_by_measured_time)
+{
+	struct profile *src = profile__new(1), *out = profile__new(1);
+	struct offcpu_opts o = { 0 };
+	struct offcpu *oc = offcpu__new(&o);
+	u32 spin = stack_of(src, "app;main;spin"), other = stack_of(src, "app;main;other");
+	u32 w = stack_of(src, "app;main;wait;schedule_[k]");
+	char *text;
+
+	/* tid 1 runs 0..2000 and 5000..6000 (3000 ns) but its samples claim 4500 ns */
+	offcpu__switch_in(oc, 1, 0);
+	offcpu__oncpu_sample(oc, 1, spin, 1000);
+	offcpu__oncpu_sample(oc, 1, spin, 1000);
+	offcpu__oncpu_sample(oc, 1, other, 1000);
+	offcpu__switch_out(oc, 1, 2000, S_PREEMPT, spin);
+	offcpu__switch_in(oc, 1, 5000);
+	offcpu__oncpu_sample(oc, 1, spin, 1500);
+	offcpu__switch_out(oc, 1, 6000, S_SLEEP, w);
+	offcpu__switch_in(oc, 1, 9000);
+	/* tid 2 never seen switching: its periods stand */
+	offcpu__oncpu_sample(oc, 2, other, 700);
+	offcpu__finish(oc);
+	ASSERT_EQ_U64(offcpu__stats(oc)->oncpu_samples, 5);
+	ASSERT_EQ_U64(offcpu__stats(oc)->oncpu_measured_ns, 3000);
+	ASSERT_EQ_U64(offcpu__stats(oc)->oncpu_sampled_ns, 4500);
+	offcpu__emit_oncpu(oc, src, out, 0);
+	text = folded(out);
+	ASSERT(text);
+	/* spin: 3500 x 2/3, other: 1000 x 2/3 + 700 */
+	ASSERT_STREQ(text, "app;main;other 1367\napp;main;spin 2333\n");
+	ASSERT_EQ_U64(offcpu__stats(oc)->blocked_ns, 3000);	/* the sleep, 6000..9000 */
+	free(text);
+	offcpu__free(oc);
+	profile__free(src);
+	profile__free(out);
 }
