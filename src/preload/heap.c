@@ -98,6 +98,15 @@ struct shard {
 
 static struct shard shards[SHARDS];
 static atomic_size_t live_count;
+/*
+ * How many live sampled blocks hash to each of FILTER buckets: a free whose
+ * bucket is 0 was not sampled and skips the shard lock (nearly every free,
+ * since a few hundred sampled blocks are live at the default rate). The
+ * count is raised before malloc returns the block, so any thread that frees
+ * it sees it.
+ */
+#define FILTER (1u << 16)
+static _Atomic u32 live_filter[FILTER];
 static atomic_long heap_rate_v;		/* 0 = off */
 static atomic_int heap_gen;		/* bumped when the rate changes */
 static struct stackmap heap_map;	/* alloc n, alloc bytes, free n, free bytes */
@@ -107,6 +116,11 @@ static PRELOAD_TLS int my_gen;
 static u64 ptr_hash(u64 p)
 {
 	return (p >> 4) * 0x9e3779b97f4a7c15ULL;
+}
+
+static _Atomic u32 *filter_of(u64 ptr)
+{
+	return &live_filter[(ptr_hash(ptr) >> 32) & (FILTER - 1)];
 }
 
 /* Called with the shard locked and in_hook set. */
@@ -140,6 +154,7 @@ static void shard_insert(struct shard *s, u64 ptr, u32 stack, u64 size)
 	if (!s->e[i].ptr) {
 		s->n++;
 		atomic_fetch_add(&live_count, 1);
+		atomic_fetch_add_explicit(filter_of(ptr), 1, memory_order_relaxed);
 	}
 	s->e[i] = (struct live){ ptr, stack, size };
 }
@@ -175,6 +190,7 @@ static bool shard_remove(struct shard *s, u64 ptr, struct live *out)
 done:
 	s->n--;
 	atomic_fetch_sub(&live_count, 1);
+	atomic_fetch_sub_explicit(filter_of(ptr), 1, memory_order_relaxed);
 	return true;
 }
 
@@ -295,15 +311,12 @@ static __attribute__((noinline)) void *sampled(void *p, size_t n)
  * a lock the thread may hold: it is skipped, and the stale entry is dropped
  * when the address is sampled again.
  */
-static inline void note_free(void *p)
+static __attribute__((noinline)) void note_free_slow(struct preload_thread *t, void *p)
 {
-	struct preload_thread *t = &preload_self;
 	struct live dead;
 	struct shard *s;
 	bool found;
 
-	if (likely(!atomic_load_explicit(&live_count, memory_order_relaxed)) || !p || t->in_hook)
-		return;
 	t->in_hook++;
 	s = shard_of((u64)p);
 	spin_lock(&s->lock);
@@ -316,6 +329,19 @@ static inline void note_free(void *p)
 		spin_unlock(&map_lock);
 	}
 	t->in_hook--;
+}
+
+/* The fast path, on every free: two loads when no sampled block hashes like @p. */
+static inline void note_free(void *p)
+{
+	struct preload_thread *t;
+
+	if (likely(!atomic_load_explicit(&live_count, memory_order_relaxed)) || !p ||
+	    likely(!atomic_load_explicit(filter_of((u64)p), memory_order_relaxed)))
+		return;
+	t = &preload_self;
+	if (!t->in_hook)
+		note_free_slow(t, p);
 }
 
 long heap__set_rate(long rate)
@@ -376,6 +402,7 @@ void heap__atfork_child(bool follow)
 		shards[i].n = 0;
 	}
 	atomic_store(&live_count, 0);
+	memset(live_filter, 0, sizeof(live_filter));
 	if (heap_map.slots)
 		stackmap__clear(&heap_map);
 	atomic_fetch_add(&heap_gen, 1);
