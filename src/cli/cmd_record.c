@@ -295,6 +295,20 @@ static void describe_target(char *out, size_t n, const struct record_opts *o)
 		len += (size_t)snprintf(out + len, n - len, " %s", o->argv[i]);
 }
 
+/* The subtitle's note of the mode and of what off-CPU accounting dropped. */
+static void describe_offcpu(char *out, size_t n, const struct record_opts *o, const struct record_result *r)
+{
+	const struct offcpu_stats *st = &r->offcpu;
+	size_t len = strlen(out);
+
+	if (!r->has_offcpu || len >= n)
+		return;
+	snprintf(out + len, n - len, " (%s: %llu blocks; not counted: %llu lost, %llu without a stack, "
+		 "%llu still blocked at the end)", o->hot_cold ? "--hot-cold" : "--off-cpu",
+		 (unsigned long long)st->blocks, (unsigned long long)(st->lost_pending + st->double_out),
+		 (unsigned long long)st->no_stack, (unsigned long long)st->never_in);
+}
+
 /*
  * A flamegraph.pl-style SVG of @p (src/render's layout, hot palette, SVG
  * writer); off-CPU graphs in flamegraph.pl's io (blue) palette, counted in ns.
@@ -449,6 +463,7 @@ int cmd_record(int argc, const char **argv)
 	}
 	if (svg) {
 		describe_target(title, sizeof(title), &o);
+		describe_offcpu(title, sizeof(title), &o, &res);
 		err = write_svg(out, res.profile, title, &o, &diag);
 	} else {
 		err = folded_write(out, res.profile);

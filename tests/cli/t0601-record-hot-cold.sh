@@ -1,7 +1,7 @@
 # t0601: `ember record --hot-cold` on the off-CPU ground-truth workload: the
 # on-CPU total within 5 % of the CPU time the threads measured, the blocked
 # functions' off-CPU time within 5 % of theirs, off-CPU frames (and only
-# they) marked _[o], and an SVG drawn from the same recording.
+# they) marked _[o], and an SVG whose subtitle counts what was dropped.
 . "$(dirname "$0")/lib.sh"
 WL=$EMBER_ROOT/${EMBER_BUILD:-build}/workloads/offcpu_truth
 [ -x "$WL" ] || skip "offcpu_truth workload not built (make build/workloads/offcpu_truth)"
@@ -49,3 +49,4 @@ cat check.txt
 [ $st = 0 ] || fail "hot/cold totals off the truth by more than 5 % (see above)"
 expect_status 0 "$EMBER" record -q --hot-cold -o hc.svg -- "$WL"
 expect_match hc.svg 'pipe_read_wait_\[o\]'
+expect_match hc.svg '\(--hot-cold: [0-9]+ blocks; not counted: [0-9]+ lost, [0-9]+ without a stack'
