@@ -4,7 +4,7 @@
 # off-CPU nanoseconds within 5 % of what the thread measured itself, >= 99 %
 # of the off-CPU time on complete stacks (reaching _start or the thread's
 # clone3), the kernel frames that show why ([k] schedule), the [S] state
-# frame, the spinner absent (preempted, not blocked), and nothing dropped.
+# frame, the spinner absent (preempted, not blocked), and drops counted.
 . "$(dirname "$0")/lib.sh"
 WL=$EMBER_ROOT/${EMBER_BUILD:-build}/workloads/offcpu_truth
 [ -x "$WL" ] || skip "offcpu_truth workload not built (make build/workloads/offcpu_truth)"
@@ -14,10 +14,17 @@ st=$?
 [ $st = 4 ] && skip "perf_event_open not permitted here: $(head -1 probe.err)"
 [ $st = 0 ] || fail "ember record -- true exited $st: $(cat probe.err)"
 
-"$EMBER" record --off-cpu -o off.folded -- "$WL" 2 >truth.txt 2>err.txt || fail "ember record --off-cpu failed: $(cat err.txt)"
-cat err.txt
-expect_match err.txt '^ember record: off-CPU [0-9.]+ s in [0-9]+ blocks'
-expect_match err.txt ' 0 without a stack, 0 still blocked at the end, 0 lost with 0 lost records'
+# A lost record voids every pending switch-out (its switch-in may be the one
+# lost), so the truth only holds for a run without losses: a slow (sanitized)
+# build on a busy machine may need a second try.
+for try in 1 2 3; do
+	"$EMBER" record --off-cpu -o off.folded -- "$WL" 2 >truth.txt 2>err.txt || fail "ember record --off-cpu failed: $(cat err.txt)"
+	cat err.txt
+	expect_match err.txt '^ember record: off-CPU [0-9.]+ s in [0-9]+ blocks'
+	expect_match err.txt ' 0 without a stack, 0 still blocked at the end, [0-9]+ lost with [0-9]+ lost records'
+	grep -q ' 0 lost with 0 lost records' err.txt && break
+	[ $try = 3 ] && skip "records lost in 3 runs (machine too busy): $(grep -o '[0-9]* lost with [0-9]* lost records' err.txt)"
+done
 expect_match off.folded '^sleeper;\[S\];__clone3;start_thread;run;sleeper;sleep_wait;.*;schedule_\[k\]'
 grep -q '^spinner;' off.folded && fail "the CPU-bound thread shows up as blocked"
 awk -v out=check.txt '

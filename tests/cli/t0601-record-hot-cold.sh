@@ -7,8 +7,13 @@ WL=$EMBER_ROOT/${EMBER_BUILD:-build}/workloads/offcpu_truth
 [ -x "$WL" ] || skip "offcpu_truth workload not built (make build/workloads/offcpu_truth)"
 [ "$(id -u)" = 0 ] || skip "off-CPU recording needs root (tracefs and sched:sched_switch)"
 
-"$EMBER" record --hot-cold -F 999 -o hc.folded -- "$WL" 2 >truth.txt 2>err.txt || fail "ember record --hot-cold failed: $(cat err.txt)"
-cat err.txt
+# as in t0600: the truth holds for a run without lost records
+for try in 1 2 3; do
+	"$EMBER" record --hot-cold -F 999 -o hc.folded -- "$WL" 2 >truth.txt 2>err.txt || fail "ember record --hot-cold failed: $(cat err.txt)"
+	cat err.txt
+	grep -q ' 0 lost with 0 lost records' err.txt && break
+	[ $try = 3 ] && skip "records lost in 3 runs (machine too busy)"
+done
 expect_match err.txt '^ember record: on-CPU [0-9.]+ s \(sample periods scaled by [0-9.]+, from switch times\); off-CPU [0-9.]+ s'
 expect_match hc.folded '^spinner;__clone3;start_thread;run;cpu_spin [0-9]+$'
 expect_match hc.folded '^reader;\[S\]_\[o\];__clone3_\[o\];.*;pipe_read_wait_\[o\];.*schedule_\[k\]_\[o\] [0-9]+$'
