@@ -22,9 +22,14 @@ struct pending {
 	bool running;		/* switched in at in_time, not out since */
 	u64 in_time;
 	u64 run_period;		/* periods of on-CPU samples since in_time */
-	u64 measured_ns;	/* complete on-CPU intervals, summed... */
-	u64 sampled_ns;		/* ...and the periods of the samples inside them */
+	u32 run_samples;	/* ...and their number */
+	u32 sampled_n;		/* samples inside complete on-CPU intervals, */
+	u64 measured_ns;	/* the intervals' length, summed... */
+	u64 sampled_ns;		/* ...and the periods of their samples */
 };
+
+/* Fewer samples than this in complete intervals: the correction would be noise, periods stand. */
+#define ONCPU_MIN_SAMPLES 20
 
 struct oncpu_total {
 	u32 tid, stack;
@@ -194,19 +199,38 @@ void offcpu__switch_out(struct offcpu *oc, u32 tid, u64 time, u64 prev_state, u3
 		return;
 	oc->st.switches_out++;
 	p = pending_slot(oc, tid, true);
-	if (p->running && time >= p->in_time) {
-		p->measured_ns += time - p->in_time;
-		p->sampled_ns += p->run_period;
-		oc->st.oncpu_measured_ns += time - p->in_time;
-		oc->st.oncpu_sampled_ns += p->run_period;
-	}
-	p->running = false;
 	if (p->active)
 		oc->st.double_out++;
 	p->active = true;
 	p->time = time;
 	p->stack = stack;
 	p->state = (u8)offcpu__state(prev_state);
+}
+
+void offcpu__run_end(struct offcpu *oc, u32 tid, u64 time)
+{
+	struct pending *p;
+
+	if (!tid || !(p = pending_slot(oc, tid, false)) || !p->running)
+		return;
+	if (time >= p->in_time) {
+		p->measured_ns += time - p->in_time;
+		p->sampled_ns += p->run_period;
+		p->sampled_n += p->run_samples;
+		oc->st.oncpu_measured_ns += time - p->in_time;
+		oc->st.oncpu_sampled_ns += p->run_period;
+	}
+	p->running = false;
+}
+
+bool offcpu__kernel_filter(unsigned states, char *buf, size_t size)
+{
+	/* offcpu__state: bit 0 makes S, else bit 1 makes D */
+	if (states == OFFCPU_STATES_BLOCKED)
+		return (size_t)snprintf(buf, size, "prev_state & 3") < size;
+	if (states == OFFCPU_STATE_BIT(OFFCPU_STATE__S))
+		return (size_t)snprintf(buf, size, "prev_state & 1") < size;
+	return false;
 }
 
 void offcpu__switch_in(struct offcpu *oc, u32 tid, u64 time)
@@ -222,8 +246,9 @@ void offcpu__switch_in(struct offcpu *oc, u32 tid, u64 time)
 	p->running = true;
 	p->in_time = time;
 	p->run_period = 0;
+	p->run_samples = 0;
 	if (!p->active) {
-		oc->st.in_without_out++;
+		oc->st.in_without_out += !oc->o.kernel_filtered;
 		return;
 	}
 	p->active = false;
@@ -373,8 +398,10 @@ void offcpu__oncpu_sample(struct offcpu *oc, u32 tid, u32 stack, u64 period)
 	size_t i;
 
 	oc->st.oncpu_samples++;
-	if (p && p->running)
+	if (p && p->running) {
 		p->run_period = sat_add(p->run_period, period);
+		p->run_samples++;
+	}
 	if ((oc->non + 1) * 2 > oc->omask + 1)
 		index_grow(&oc->oslots, &oc->omask, oc->non, oncpu_hash, oc);
 	for (i = hash_pair(tid, stack) & oc->omask; oc->oslots[i]; i = (i + 1) & oc->omask) {
@@ -400,7 +427,8 @@ void offcpu__emit_oncpu(const struct offcpu *oc, const struct profile *src, stru
 	for (i = 0; i < oc->non; i++) {
 		const struct oncpu_total *t = &oc->on[i];
 		const struct pending *p = t->tid ? pending_slot((struct offcpu *)oc, t->tid, false) : NULL;
-		double scale = p && p->sampled_ns ? (double)p->measured_ns / (double)p->sampled_ns : 1.0;
+		double scale = p && p->sampled_ns && p->sampled_n >= ONCPU_MIN_SAMPLES
+				       ? (double)p->measured_ns / (double)p->sampled_ns : 1.0;
 		double ns = (double)t->period * scale;
 
 		if (t->stack >= stack_trie__count(&src->stacks))

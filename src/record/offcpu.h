@@ -42,6 +42,8 @@ struct offcpu_opts {
 	u64 min_block_ns;	/* blocks shorter than this are dropped (counted); 0 = none */
 	u64 max_block_ns;	/* blocks longer than this are dropped (counted); 0 = no limit */
 	unsigned states;	/* OFFCPU_STATE_BIT mask of the states kept; 0 = OFFCPU_STATES_BLOCKED */
+	bool kernel_filtered;	/* switch-outs in other states never arrive (offcpu__kernel_filter):
+				 * a switch-in without one is not counted as unmatched */
 };
 
 /* Everything seen, and everything that did not become blocked time, by cause. */
@@ -86,6 +88,19 @@ const char *offcpu_state__name(enum offcpu_state s);	/* "R", "S", "D", "other" *
  */
 void offcpu__switch_out(struct offcpu *oc, u32 tid, u64 time, u64 prev_state, u32 stack);
 
+/*
+ * Task @tid stopped running at @time, for any reason (a switch record):
+ * ends its on-CPU interval for offcpu__oncpu_sample's correction.
+ */
+void offcpu__run_end(struct offcpu *oc, u32 tid, u64 time);
+
+/*
+ * A tracepoint filter for sched:sched_switch that keeps only the switch-outs
+ * in @states (the kernel then skips the others: no sample, no stack copy),
+ * written to @buf (@size bytes); false when no filter expresses @states.
+ */
+bool offcpu__kernel_filter(unsigned states, char *buf, size_t size);
+
 /* Task @tid was switched back in at @time: closes its pending interval, if any. */
 void offcpu__switch_in(struct offcpu *oc, u32 tid, u64 time);
 
@@ -121,7 +136,8 @@ void offcpu__emit(const struct offcpu *oc, const struct profile *src, struct pro
  * Hot/cold: an on-CPU sample of @tid at @stack weighing @period ns. The
  * weights are corrected per thread at emit time by the thread's on-CPU time
  * measured from its switches (the sum of the periods of the samples inside
- * complete on-CPU intervals against the length of those intervals): cpu-clock
+ * complete on-CPU intervals against the length of those intervals, when there
+ * are at least 20 such samples; fewer make the correction noise): cpu-clock
  * periods overstate CPU time when a thread is preempted often, because the
  * kernel restarts a timer that expired during the switch with a 10 us period.
  */
@@ -130,8 +146,8 @@ void offcpu__oncpu_sample(struct offcpu *oc, u32 tid, u32 stack, u64 period);
 /*
  * Add the on-CPU samples to column @col of @dst (paths copied from @src, as
  * offcpu__emit does, without state frame or suffix), each weighted by its
- * period times its thread's correction (1 for threads without a complete
- * on-CPU interval).
+ * period times its thread's correction (1 for threads with fewer than 20
+ * samples in complete on-CPU intervals).
  */
 void offcpu__emit_oncpu(const struct offcpu *oc, const struct profile *src, struct profile *dst, unsigned col);
 

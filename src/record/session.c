@@ -59,6 +59,7 @@ struct session {
 	struct offcpu *oc;		/* --off-cpu / --hot-cold */
 	u32 switch_id;			/* sched:sched_switch's tracepoint id */
 	struct tracefs_field prev_state;	/* its prev_state field */
+	char switch_filter[32];		/* its tracepoint filter; "" = none */
 };
 
 static double now_sec(void)
@@ -213,6 +214,8 @@ static void handle_record(struct session *s, const struct perf_event_header *h)
 	    !event__decode(h, &ev)) {
 		if (ev.kind == EVENT_KIND__SWITCH && !ev.sw.out)
 			offcpu__switch_in(s->oc, ev.tid, ev.time);
+		else if (ev.kind == EVENT_KIND__SWITCH)
+			offcpu__run_end(s->oc, ev.tid, ev.time);
 		else if (ev.kind == EVENT_KIND__LOST)
 			offcpu__lost(s->oc, ev.lost);
 	}
@@ -468,7 +471,16 @@ static int prepare_events(struct session *s, struct em_diag *diag)
 		tracefs_format__release(&f);
 		if (err)
 			return err;
-		s->oc = offcpu__new(&o->offcpu);
+		{
+			struct offcpu_opts oo = o->offcpu;
+
+			/* switch-outs in states not kept never leave the kernel */
+			oo.kernel_filtered = offcpu__kernel_filter(oo.states ? oo.states : OFFCPU_STATES_BLOCKED,
+								   s->switch_filter, sizeof(s->switch_filter));
+			if (!oo.kernel_filtered)
+				s->switch_filter[0] = '\0';
+			s->oc = offcpu__new(&oo);
+		}
 	}
 	return 0;
 }
@@ -511,6 +523,19 @@ static size_t build_attrs(struct session *s, struct perf_event_opts *eo, struct 
 	return o->nevents ? o->nevents : 1;
 }
 
+/* The sched_switch filter on the fds opened since index @from (attr 0 of off-CPU). */
+static int filter_switch_fds(struct session *s, size_t from, size_t k)
+{
+	size_t i;
+
+	if (k || !s->oc || !s->switch_filter[0])
+		return 0;
+	for (i = from; i < s->nfds; i++)
+		if (ioctl(s->fds[i], PERF_EVENT_IOC_SET_FILTER, s->switch_filter))
+			return -errno;
+	return 0;
+}
+
 static int open_events(struct session *s, struct em_diag *diag)
 {
 	const struct record_opts *o = s->o;
@@ -528,9 +553,12 @@ static int open_events(struct session *s, struct em_diag *diag)
 	if (o->system_wide) {
 		n = build_attrs(s, &eo, attrs);
 		load_all_procs(s);
-		for (k = 0; k < n; k++)
-			if ((err = open_all_cpus(s, &attrs[k], -1)))
+		for (k = 0; k < n; k++) {
+			size_t from = s->nfds;
+
+			if ((err = open_all_cpus(s, &attrs[k], -1)) || (err = filter_switch_fds(s, from, k)))
 				return err;
+		}
 		return 0;
 	}
 	eo.inherit = true;
@@ -538,7 +566,11 @@ static int open_events(struct session *s, struct em_diag *diag)
 		n = build_attrs(s, &eo, attrs);
 		for (i = 0; i < o->npids; i++)
 			for (k = 0; k < n; k++) {
+				size_t from = s->nfds;
+
 				err = attach_pid(s, &attrs[k], o->pids[i], diag);
+				if (!err)
+					err = filter_switch_fds(s, from, k);
 				if (err)
 					return err;
 			}
@@ -549,9 +581,12 @@ static int open_events(struct session *s, struct em_diag *diag)
 	err = start_command(s, o->argv);
 	if (err)
 		return err;
-	for (k = 0; k < n; k++)
-		if ((err = open_all_cpus(s, &attrs[k], s->child)))
+	for (k = 0; k < n; k++) {
+		size_t from = s->nfds;
+
+		if ((err = open_all_cpus(s, &attrs[k], s->child)) || (err = filter_switch_fds(s, from, k)))
 			return err;
+	}
 	return 0;
 }
 

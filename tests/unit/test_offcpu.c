@@ -302,6 +302,23 @@ TEST(test_offcpu__hot_cold_merge_in_ns)
 	profile__free(out);
 }
 
+TEST(test_offcpu__kernel_filter_for_blocked_states)
+{
+	char f[64];
+	struct offcpu_opts o = { .kernel_filtered = true };
+	struct offcpu *oc = offcpu__new(&o);
+
+	ASSERT(offcpu__kernel_filter(OFFCPU_STATES_BLOCKED, f, sizeof(f)));
+	ASSERT_STREQ(f, "prev_state & 3");
+	ASSERT(offcpu__kernel_filter(OFFCPU_STATE_BIT(OFFCPU_STATE__S), f, sizeof(f)));
+	ASSERT_STREQ(f, "prev_state & 1");
+	ASSERT(!offcpu__kernel_filter(OFFCPU_STATES_ALL, f, sizeof(f)));
+	ASSERT(!offcpu__kernel_filter(OFFCPU_STATE_BIT(OFFCPU_STATE__D), f, sizeof(f)));
+	offcpu__switch_in(oc, 4, 100);	/* after a filtered preemption: not unmatched */
+	ASSERT_EQ_U64(offcpu__stats(oc)->in_without_out, 0);
+	offcpu__free(oc);
+}
+
 TEST(test_offcpu__parse_options)
 {
 	u64 ns = 0;
@@ -329,31 +346,40 @@ TEST(test_offcpu__oncpu_samples_scaled_by_measured_time)
 	struct offcpu_opts o = { 0 };
 	struct offcpu *oc = offcpu__new(&o);
 	u32 spin = stack_of(src, "app;main;spin"), other = stack_of(src, "app;main;other");
-	u32 w = stack_of(src, "app;main;wait;schedule_[k]");
+	u32 three = stack_of(src, "app;main;three"), w = stack_of(src, "app;main;wait;schedule_[k]");
 	char *text;
+	int i;
 
-	/* tid 1 runs 0..2000 and 5000..6000 (3000 ns) but its samples claim 4500 ns */
+	/* tid 1 runs 0..20000, 25000..26000, 27000..27000 (21000 ns); its 31 samples claim 31500 */
 	offcpu__switch_in(oc, 1, 0);
-	offcpu__oncpu_sample(oc, 1, spin, 1000);
-	offcpu__oncpu_sample(oc, 1, spin, 1000);
-	offcpu__oncpu_sample(oc, 1, other, 1000);
-	offcpu__switch_out(oc, 1, 2000, S_PREEMPT, spin);
-	offcpu__switch_in(oc, 1, 5000);
+	for (i = 0; i < 30; i++)
+		offcpu__oncpu_sample(oc, 1, i < 20 ? spin : other, 1000);
+	offcpu__switch_out(oc, 1, 19990, S_PREEMPT, spin);	/* the tracepoint, just before */
+	offcpu__run_end(oc, 1, 20000);				/* the switch record */
+	offcpu__switch_in(oc, 1, 25000);
 	offcpu__oncpu_sample(oc, 1, spin, 1500);
-	offcpu__switch_out(oc, 1, 6000, S_SLEEP, w);
-	offcpu__switch_in(oc, 1, 9000);
-	/* tid 2 never seen switching: its periods stand */
+	offcpu__run_end(oc, 1, 26000);	/* preempted, the tracepoint filtered in the kernel */
+	offcpu__switch_in(oc, 1, 27000);
+	offcpu__switch_out(oc, 1, 27000, S_SLEEP, w);
+	offcpu__run_end(oc, 1, 27000);
+	offcpu__switch_in(oc, 1, 30000);
+	/* tid 2 never seen switching, tid 3 with 2 samples only: their periods stand */
 	offcpu__oncpu_sample(oc, 2, other, 700);
+	offcpu__switch_in(oc, 3, 0);
+	offcpu__oncpu_sample(oc, 3, three, 1000);
+	offcpu__oncpu_sample(oc, 3, three, 1000);
+	offcpu__run_end(oc, 3, 100);
 	offcpu__finish(oc);
-	ASSERT_EQ_U64(offcpu__stats(oc)->oncpu_samples, 5);
-	ASSERT_EQ_U64(offcpu__stats(oc)->oncpu_measured_ns, 3000);
-	ASSERT_EQ_U64(offcpu__stats(oc)->oncpu_sampled_ns, 4500);
+	ASSERT_EQ_U64(offcpu__stats(oc)->oncpu_samples, 34);
+	ASSERT_EQ_U64(offcpu__stats(oc)->oncpu_measured_ns, 21100);
+	ASSERT_EQ_U64(offcpu__stats(oc)->oncpu_sampled_ns, 33500);
 	offcpu__emit_oncpu(oc, src, out, 0);
 	text = folded(out);
 	ASSERT(text);
-	/* spin: 3500 x 2/3, other: 1000 x 2/3 + 700 */
-	ASSERT_STREQ(text, "app;main;other 1367\napp;main;spin 2333\n");
-	ASSERT_EQ_U64(offcpu__stats(oc)->blocked_ns, 3000);	/* the sleep, 6000..9000 */
+	/* spin: 21500 x 2/3, other: 10000 x 2/3 + 700 */
+	ASSERT_STREQ(text, "app;main;other 7367\napp;main;spin 14333\napp;main;three 2000\n");
+	ASSERT_EQ_U64(offcpu__stats(oc)->blocked_ns, 3000);	/* the sleep, 27000..30000 */
+	ASSERT_EQ_U64(offcpu__stats(oc)->in_without_out, 3);	/* tid 1 and 3 at the start, tid 1 after the preemption */
 	free(text);
 	offcpu__free(oc);
 	profile__free(src);
