@@ -5,7 +5,7 @@
 # interleaved, medians of RUNS:
 #   - perf record -e sched:sched_switch -g   (perf's tracepoint way)
 #   - perf record --off-cpu                  (only where perf was built with BPF skeletons)
-#   - ember record --off-cpu                 (once `ember record` has the option)
+#   - ember record --off-cpu                 (32 KiB stack copies, and 8 KiB)
 # Prints wall time and slowdown against the program alone. The bar: ember
 # slows it by <= 10 %.
 #
@@ -92,13 +92,16 @@ for i in $(seq "$RUNS"); do
 	if [ $ember_offcpu = yes ]; then
 		"$EMBER" record -q --off-cpu -o "$DIR/ember.folded" -- "${WLT[@]}" "${WL[@]}"
 		wl_ms >>"$DIR/r-ember-off-cpu"
+		# the same with 8 KiB stack copies instead of 32 (shallow stacks stay complete)
+		"$EMBER" record -q --off-cpu --stack-size 8K -o "$DIR/ember8.folded" -- "${WLT[@]}" "${WL[@]}"
+		wl_ms >>"$DIR/r-ember-off-cpu-stack-8K"
 	fi
 done
 
 base=$(median <"$DIR/r-alone")
 echo "== pingpong $ROUNDS round trips, wall ms (median of $RUNS)"
 printf '%-42s %7s ms\n' "alone" "$base"
-for f in "$DIR"/r-perf-sched-switch "$DIR"/r-perf-off-cpu "$DIR"/r-ember-off-cpu; do
+for f in "$DIR"/r-perf-sched-switch "$DIR"/r-perf-off-cpu "$DIR"/r-ember-off-cpu "$DIR"/r-ember-off-cpu-stack-8K; do
 	[ -s "$f" ] || continue
 	m=$(median <"$f")
 	label=${f##*/r-}
