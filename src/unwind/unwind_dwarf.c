@@ -24,7 +24,81 @@ struct unwind_cfi {
 	Elf *elf, *debug_elf;		/* not owned */
 	bool debug_tried;		/* .debug_frame is opened only when .eh_frame has no FDE */
 	struct unwind_table table;	/* per-PC rules seen so far */
+	bool hdr_tried;			/* .eh_frame_hdr's search table, looked up once */
+	const u8 *hdr_table;		/* (initial location, FDE) pairs, datarel sdata4 */
+	size_t hdr_count;
+	u64 hdr_addr;			/* the section's address (datarel base) */
 };
+
+/* DW_EH_PE_datarel | DW_EH_PE_sdata4: what every linker writes for the table. */
+#define EH_PE_DATAREL_SDATA4 0x3b
+#define EH_PE_UDATA4 0x03
+
+/*
+ * Find .eh_frame_hdr's binary-search table. Its entries are sorted by the
+ * FDEs' initial locations, which are function starts: libdw gives a row's
+ * start (dwarf_frame_info), not its function's, so unnamed code is named
+ * from this table (binary+0xSTART must be the function's start).
+ */
+static void load_hdr_table(struct unwind_cfi *c)
+{
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+
+	c->hdr_tried = true;
+	if (!c->elf || elf_getshdrstrndx(c->elf, &shstrndx))
+		return;
+	while ((scn = elf_nextscn(c->elf, scn))) {
+		GElf_Shdr sh;
+		const char *n;
+		Elf_Data *d;
+		const u8 *p;
+		u32 count;
+
+		if (!gelf_getshdr(scn, &sh) || !(n = elf_strptr(c->elf, shstrndx, sh.sh_name)) ||
+		    strcmp(n, ".eh_frame_hdr"))
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (!d || !d->d_buf || d->d_size < 12)
+			return;
+		p = d->d_buf;
+		/* version 1, eh_frame_ptr sdata4 (any base), fde_count udata4, table datarel sdata4 */
+		if (p[0] != 1 || p[2] != EH_PE_UDATA4 || p[3] != EH_PE_DATAREL_SDATA4 ||
+		    (p[1] & 0x0f) != 0x0b)
+			return;
+		memcpy(&count, p + 8, 4);
+		if ((d->d_size - 12) / 8 < count)
+			return;
+		c->hdr_table = p + 12;
+		c->hdr_count = count;
+		c->hdr_addr = sh.sh_addr;
+		return;
+	}
+}
+
+/* The start of the function (FDE) covering @vaddr, or @fallback. */
+static u64 function_start(struct unwind_cfi *c, u64 vaddr, u64 fallback)
+{
+	size_t lo = 0, hi;
+	int32_t loc;
+
+	if (!c->hdr_tried)
+		load_hdr_table(c);
+	hi = c->hdr_count;
+	while (lo < hi) {	/* first entry whose start is above vaddr */
+		size_t mid = lo + (hi - lo) / 2;
+
+		memcpy(&loc, c->hdr_table + mid * 8, 4);
+		if (c->hdr_addr + (u64)(s64)loc <= vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return fallback;
+	memcpy(&loc, c->hdr_table + (lo - 1) * 8, 4);
+	return c->hdr_addr + (u64)(s64)loc;
+}
 
 /* Whether @elf has a section named @name. */
 static bool has_section(Elf *elf, const char *name)
@@ -270,6 +344,10 @@ static int caller_reg(struct eval *e, Dwarf_Frame *frame, unsigned reg, u64 *out
 	}
 	if (!eval_ops(e, ops, nops, &v, &is_value))
 		return e->err == UNWIND_STEP__STACK || reg == UNWIND_REG__RIP ? -1 : 0;
+	if (!is_value && reg != UNWIND_REG__RIP && unwind__slot_popped(e->regs, v)) {
+		*out = e->regs->r[reg];	/* an epilogue already restored it */
+		return 1;
+	}
 	if (!is_value && !unwind__read(e->st, v, &v)) {
 		e->err = UNWIND_STEP__STACK;
 		return reg == UNWIND_REG__RIP ? -1 : 0;
@@ -330,9 +408,10 @@ static void classify(Dwarf_Frame *frame, bool signalp, struct unwind_rule *r)
 	r->kind = UNWIND_RULE__SIMPLE;
 }
 
-static enum unwind_step step_with(Dwarf_CFI *cfi, u64 vaddr, const struct unwind_regs *in,
-				  const struct unwind_stack *st, struct unwind_regs *out,
-				  struct unwind_step_info *info, struct unwind_rule *rule)
+static enum unwind_step step_with(struct unwind_cfi *c, Dwarf_CFI *cfi, u64 vaddr,
+				  const struct unwind_regs *in, const struct unwind_stack *st,
+				  struct unwind_regs *out, struct unwind_step_info *info,
+				  struct unwind_rule *rule)
 {
 	static const u8 saved[] = { UNWIND_REG__RBX, UNWIND_REG__RBP, UNWIND_REG__R12,
 				    UNWIND_REG__R13, UNWIND_REG__R14, UNWIND_REG__R15,
@@ -353,6 +432,8 @@ static enum unwind_step step_with(Dwarf_CFI *cfi, u64 vaddr, const struct unwind
 		return UNWIND_STEP__NO_CFI;
 	if (dwarf_frame_info(frame, &start, &end, &signalp) >= 0) {
 		info->signal_frame = signalp;
+		if (cfi == c->eh)
+			start = function_start(c, vaddr, start);
 		info->func_start = start;
 		rule->func_start = start;
 	}
@@ -424,9 +505,9 @@ enum unwind_step unwind_dwarf__step(struct unwind_cfi *cfi, u64 vaddr, const str
 	rule.vaddr = vaddr;
 	rule.kind = UNWIND_RULE__NO_CFI;
 	if (cfi->eh)
-		r = step_with(cfi->eh, vaddr, in, st, out, info, &rule);
+		r = step_with(cfi, cfi->eh, vaddr, in, st, out, info, &rule);
 	if (r == UNWIND_STEP__NO_CFI && debug_cfi(cfi))
-		r = step_with(cfi->debug, vaddr, in, st, out, info, &rule);
+		r = step_with(cfi, cfi->debug, vaddr, in, st, out, info, &rule);
 	if (!cached)
 		unwind_table__add(&cfi->table, &rule);
 	return r;

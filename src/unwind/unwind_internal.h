@@ -19,6 +19,16 @@ static inline bool unwind__read(const struct unwind_stack *st, u64 addr, u64 *ou
 	return true;
 }
 
+/*
+ * True when a register's save slot at @addr lies below the frame's stack
+ * pointer: the slot was popped, so the epilogue already put the value back
+ * in the register (a sample on `ret`, where GCC's CFI still names the slot).
+ */
+static inline bool unwind__slot_popped(const struct unwind_regs *regs, u64 addr)
+{
+	return (regs->valid >> UNWIND_REG__RSP & 1) && addr < regs->r[UNWIND_REG__RSP];
+}
+
 enum unwind_step {
 	UNWIND_STEP__OK,	/* @out holds the caller's registers */
 	UNWIND_STEP__OUTERMOST,	/* RA undefined: the walk is complete */

@@ -91,7 +91,11 @@ enum unwind_step unwind_table__step(const struct unwind_rule *r, const struct un
 			}
 			break;
 		case UNWIND_REG_RULE__OFFSET:
-			if (unwind__read(st, cfa + (u64)(s64)r->off[i], &v)) {
+			if (i != 0 && unwind__slot_popped(in, cfa + (u64)(s64)r->off[i]) &&
+			    (in->valid >> reg & 1)) {
+				out->r[reg] = in->r[reg];	/* an epilogue already restored it */
+				out->valid |= 1u << reg;
+			} else if (unwind__read(st, cfa + (u64)(s64)r->off[i], &v)) {
 				out->r[reg] = v;
 				out->valid |= 1u << reg;
 			} else if (i == 0) {

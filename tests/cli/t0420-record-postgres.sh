@@ -20,28 +20,26 @@ for c in single batched; do
 	[ -s "out/$c.svg" ] && [ -s "out/$c.folded" ] || fail "no out/$c.svg or out/$c.folded"
 done
 # Complete stacks over both cases, from ember's own counts (the summary lines).
-# Issue 4's bar is 99%. What ember misses today is one case, counted as "bad
-# CFI": a sample at the `ret` of a function whose CFI still places the popped
+# Issue 4's bar is 99%. The hard case was a sample at the `ret` of a function
+# whose CFI still places the popped
 # registers below the stack pointer (GCC's epilogue rows, e.g. relation_open at
-# 0x162db2 in Debian's 15.18); ember does not keep their current values, the
-# caller's CFA (rbp + 16) is then unknown (and, rarely, a step from such a
-# frame ends outside the copied stack). Until the unwinder handles it, the test
-# requires >= 97% overall and no stack ending outside any mapping, without CFI
-# or too deep; raise it to 99% then.
+# 0x162db2 in Debian's 15.18); the unwinder keeps their current values (the
+# epilogue restored them), so the test requires the issue's >= 99% complete,
+# and no stack ending outside any mapping, without CFI or too deep.
 cat out/single.summary out/batched.summary >summary.txt
 sed -n 's/^ember record: \([0-9]*\) samples .* \([0-9.]*\)% incomplete stacks.*/\1 \2/p' summary.txt |
 	awk '{ n += $1; inc += $1 * $2 / 100 }
 	     END { printf "%d samples, %.2f%% complete (ember summary)\n", n, n ? 100 - 100 * inc / n : 0
-		   exit !(n >= 300 && inc <= 0.03 * n) }' ||
-	fail "fewer than 300 samples or more than 3% incomplete stacks: $(cat summary.txt)"
+		   exit !(n >= 300 && inc <= 0.01 * n) }' ||
+	fail "fewer than 300 samples or more than 1% incomplete stacks: $(cat summary.txt)"
 sed -n 's/^ember record: incomplete: \([0-9]*\) outside the copied stack.*, \([0-9]*\) outside any mapping, \([0-9]*\) without CFI, [0-9]* bad CFI, \([0-9]*\) too deep$/\1 \2 \3 \4/p' \
 	summary.txt >other.txt
 awk '{ o += $2 + $3 + $4 } END { exit o > 0 }' other.txt ||
 	fail "stacks outside any mapping, without CFI or too deep: $(cat summary.txt)"
 cat out/single.folded out/batched.folded |
 	awk '{ n = $NF; t += n; if ($0 ~ /^[^;]*;_start;/) c += n }
-	     END { printf "%.2f%% of samples reach _start\n", 100 * c / t; exit !(c >= 0.97 * t) }' ||
-	fail "fewer than 97% of the samples reach _start"
+	     END { printf "%.2f%% of samples reach _start\n", 100 * c / t; exit !(c >= 0.99 * t) }' ||
+	fail "fewer than 99% of the samples reach _start"
 expect_match out/single.folded ';PostgresMain;.*;ExecOpenIndices;(.*;)?index_open;'
 expect_match out/single.folded ';ExecOpenIndices;(.*;)?BuildIndexInfo(;| )'
 exit 0
