@@ -19,7 +19,7 @@
 # on `mixed`, ember --cpu <= 1.02x. Missing peers are skipped with a message
 # (scripts/setup installs heaptrack and libgoogle-perftools4).
 #
-#   make && RUNS=7 bench/heap.sh
+#   make && RUNS=7 bench/heap.sh        (ONLY=heap or ONLY=cpu: one section)
 set -euo pipefail
 export LC_ALL=C
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,6 +28,7 @@ RUNS=${RUNS:-7}
 MIXED=${MIXED:-200}		# rounds of the mixed workload (about 0.7 s)
 TIGHT=${TIGHT:-20000000}	# malloc/free pairs
 QSORT=${QSORT:-1500}		# qsort rounds (about 1.7 s)
+ONLY=${ONLY:-}
 GPERF_DIV=${GPERF_DIV:-20}	# gperftools' heap profiler runs tight with TIGHT/GPERF_DIV pairs
 DIR=${EMBER_BENCH_DIR:-/tmp/ember-bench/heap}
 CC=${CC:-gcc}
@@ -94,6 +95,8 @@ heap_tools=(plain ember-heap)
 [ $have_tcmalloc = yes ] && heap_tools+=(gperf-heap tcmalloc)
 cpu_tools=(plain ember-cpu)
 [ $have_profiler = yes ] && cpu_tools+=(gperf-cpu)
+[ "$ONLY" = cpu ] && heap_tools=()
+[ "$ONLY" = heap ] && cpu_tools=()
 
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "runs: $RUNS interleaved; mixed $MIXED rounds, tight $TIGHT malloc/free pairs (gperf-heap: 1/$GPERF_DIV, scaled), qsort $QSORT rounds"
@@ -108,12 +111,16 @@ for ((i = -1; i < RUNS; i++)); do	# round -1 warms up and is dropped
 	done
 	if [ $i = -1 ]; then rm -f ./*.txt; fi
 done
-echo
-echo "heap profiling (ember at its default 512 KiB rate):"
-table mixed "${heap_tools[@]:1}"
-table tight "${heap_tools[@]:1}" | tail -n +2
-echo
-echo "CPU profiling at 100 Hz (cpu = the mixed workload; qsort: -fomit-frame-pointer, CFI):"
-table cpu "${cpu_tools[@]:1}"
-table qsort "${cpu_tools[@]:1}" | tail -n +2
+if [ ${#heap_tools[@]} -gt 0 ]; then
+	echo
+	echo "heap profiling (ember at its default 512 KiB rate):"
+	table mixed "${heap_tools[@]:1}"
+	table tight "${heap_tools[@]:1}" | tail -n +2
+fi
+if [ ${#cpu_tools[@]} -gt 0 ]; then
+	echo
+	echo "CPU profiling at 100 Hz (cpu = the mixed workload; qsort: -fomit-frame-pointer, CFI):"
+	table cpu "${cpu_tools[@]:1}"
+	table qsort "${cpu_tools[@]:1}" | tail -n +2
+fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
