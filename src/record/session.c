@@ -234,7 +234,8 @@ static void flush_queue(struct session *s, u64 limit)
 {
 	size_t i, j, n;
 
-	qsort(s->q, s->nq, sizeof(*s->q), cmp_queued);
+	if (s->nq)	/* qsort(NULL, 0) is undefined */
+		qsort(s->q, s->nq, sizeof(*s->q), cmp_queued);
 	for (i = 0, n = s->nq; i < n && s->q[i].time < limit; i++) {
 		handle_record(s, s->q[i].h);
 		s->qbytes -= s->q[i].h->size;

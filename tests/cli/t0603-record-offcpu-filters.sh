@@ -10,15 +10,16 @@ expect_status 2 "$EMBER" record --off-cpu --state X -- true
 [ "$(id -u)" = 0 ] || skip "off-CPU recording needs root (tracefs and sched:sched_switch)"
 
 expect_status 0 "$EMBER" record --off-cpu --min-block 20ms -o min.folded -- "$WL"
-expect_match "$T/err" ' [1-9][0-9]* below --min-block'
+sed -n 's/.* \([0-9]*\) below --min-block.*/\1/p' "$T/err" >below.txt
+[ "$(cat below.txt)" -ge 30 ] || fail "--min-block 20ms dropped only $(cat below.txt) blocks (80 sleeps and pipe reads of 10 ms)"
 expect_match min.folded ';lock_wait;'
 expect_match min.folded ';holder_hold;'
 # under load a 10 ms wait can take longer than 20 ms: allow stragglers, not the bulk
 ns_of() { awk -v f=";$1;" 'index($0, f) { s += $NF } END { printf "%.0f\n", s }' "$2"; }
-[ "$(ns_of sleep_wait min.folded)" -lt 100000000 ] || fail "--min-block 20ms kept $(ns_of sleep_wait min.folded) ns of 10 ms sleeps (of 400 ms)"
+[ "$(ns_of sleep_wait min.folded)" -lt 200000000 ] || fail "--min-block 20ms kept $(ns_of sleep_wait min.folded) ns of 10 ms sleeps (of 400 ms)"
 expect_status 0 "$EMBER" record --off-cpu --max-block 20ms -o max.folded -- "$WL"
 expect_match max.folded ';sleep_wait;'
-[ "$(ns_of lock_wait max.folded)" -lt 100000000 ] || fail "--max-block 20ms kept $(ns_of lock_wait max.folded) ns of 30 ms lock waits (of 300 ms)"
+[ "$(ns_of lock_wait max.folded)" -lt 150000000 ] || fail "--max-block 20ms kept $(ns_of lock_wait max.folded) ns of 30 ms lock waits (of 300 ms)"
 expect_status 0 "$EMBER" record --off-cpu --state D -o d.folded -- "$WL"
 grep -q ';sleep_wait;\|;lock_wait;\|;pipe_read_wait;' d.folded && fail "--state D kept sleeping (S) waits"
 expect_match "$T/err" ' [1-9][0-9]* filtered by state'
