@@ -217,14 +217,19 @@ static s64 next_gap(long rate)
 
 static __attribute__((noinline)) void sample(void *p, size_t n)
 {
-	u64 pcs[RING_MAX_DEPTH], fp = (u64)__builtin_frame_address(0);
-	u32 depth, skip = 0, id;
+	u64 pcs[RING_MAX_DEPTH], cfi[RING_MAX_DEPTH], fp = (u64)__builtin_frame_address(0);
+	u32 depth, skip = 0, id, got;
 	struct live dead;
 	u64 *v;
 
 	if (!preload_self.stack_hi)
 		preload_thread_init();
 	depth = preload_unwind_fp(0, fp, fp, pcs, RING_MAX_DEPTH);
+	got = rawstack__unwind_here(cfi, RING_MAX_DEPTH, depth);
+	if (got) {	/* DWARF CFI got further than frame pointers */
+		memcpy(pcs, cfi, got * sizeof(*pcs));
+		depth = got;
+	}
 	while (skip < depth && preload_in_self(pcs[skip]))
 		skip++;
 	spin_lock(&map_lock);

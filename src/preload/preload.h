@@ -56,6 +56,8 @@ u32 preload_unwind_fp(u64 pc, u64 fp, u64 sp, u64 *pcs, u32 max);
 int rawstack__init(void);
 u32 rawstack__capture(const void *ucontext);
 u32 rawstack__unwind(u32 id, u64 *pcs, u32 max, u32 fp_depth);
+/* The same for the calling thread's own stack (heap samples); not async-signal-safe. */
+u32 rawstack__unwind_here(u64 *pcs, u32 max, u32 fp_depth);
 void rawstack__release(u32 id);
 void rawstack__after_fork_child(void);
 

@@ -3,12 +3,14 @@
  * copies the interrupted registers and the top of the thread's stack into a
  * buffer claimed from a fixed pool (lock-free bitmap, mmap'd once); the
  * aggregator thread unwinds it with src/unwind against this process's own
- * objects (src/symbols/self_space) and gives the buffer back.
+ * objects (src/symbols/self_space) and gives the buffer back. Heap samples
+ * are unwound the same way, in the allocating thread, over its live stack.
  */
 #include "preload/preload.h"
 #include "symbols/self_space.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <ucontext.h>
@@ -25,7 +27,8 @@ struct rawstack {
 static struct rawstack *pool;
 static _Atomic u64 pool_free[RAW_BUFS / 64];	/* bit set = buffer in use */
 static atomic_int enabled;
-static struct self_space space;	/* aggregator thread only */
+static pthread_mutex_t space_lock = PTHREAD_MUTEX_INITIALIZER;	/* guards the next three */
+static struct self_space space;
 static bool space_loaded;
 static u64 space_time;
 
@@ -71,10 +74,9 @@ void rawstack__release(u32 id)
 					  memory_order_release);
 }
 
-u32 rawstack__capture(const void *ucv)
+/* DWARF registers from a ucontext's; @valid: the bits to trust. */
+static void regs_from(struct unwind_regs *regs, const greg_t *g, u32 valid)
 {
-	const ucontext_t *uc = ucv;
-	const greg_t *g = uc->uc_mcontext.gregs;
 	static const u8 map[UNWIND_NREGS] = {
 		[UNWIND_REG__RAX] = REG_RAX, [UNWIND_REG__RDX] = REG_RDX, [UNWIND_REG__RCX] = REG_RCX,
 		[UNWIND_REG__RBX] = REG_RBX, [UNWIND_REG__RSI] = REG_RSI, [UNWIND_REG__RDI] = REG_RDI,
@@ -83,9 +85,20 @@ u32 rawstack__capture(const void *ucv)
 		[UNWIND_REG__R12] = REG_R12, [UNWIND_REG__R13] = REG_R13, [UNWIND_REG__R14] = REG_R14,
 		[UNWIND_REG__R15] = REG_R15, [UNWIND_REG__RIP] = REG_RIP,
 	};
+	u32 i;
+
+	for (i = 0; i < UNWIND_NREGS; i++)
+		regs->r[i] = (u64)g[map[i]];
+	regs->valid = valid;
+}
+
+u32 rawstack__capture(const void *ucv)
+{
+	const ucontext_t *uc = ucv;
+	const greg_t *g = uc->uc_mcontext.gregs;
 	u64 sp = (u64)g[REG_RSP], lo = preload_self.stack_lo, hi = preload_self.stack_hi;
 	struct rawstack *b;
-	u32 id, i;
+	u32 id;
 
 	/* only on the thread's own known stack (not a sigaltstack or coroutine) */
 	if (!atomic_load_explicit(&enabled, memory_order_relaxed) || !hi || sp < lo || sp >= hi)
@@ -94,9 +107,7 @@ u32 rawstack__capture(const void *ucv)
 	if (!id)
 		return 0;
 	b = &pool[id - 1];
-	for (i = 0; i < UNWIND_NREGS; i++)
-		b->regs.r[i] = (u64)g[map[i]];
-	b->regs.valid = (1u << UNWIND_NREGS) - 1;
+	regs_from(&b->regs, g, (1u << UNWIND_NREGS) - 1);
 	b->len = hi - sp < RAW_STACK ? hi - sp : RAW_STACK;
 	memcpy(b->bytes, (const void *)sp, b->len);
 	return id;
@@ -118,22 +129,23 @@ static bool load_space(bool stale)
 	return space_loaded;
 }
 
-u32 rawstack__unwind(u32 id, u64 *pcs, u32 max, u32 fp_depth)
+/* The CFI walk into @pcs, or 0 when the frame-pointer walk (@fp_depth pcs) got further. */
+static u32 walk(const struct unwind_regs *regs, const struct unwind_stack *st, u64 *pcs, u32 max,
+		u32 fp_depth)
 {
 	struct unwind_frame frames[RING_MAX_DEPTH];
-	const struct rawstack *b = &pool[id - 1];
-	struct unwind_stack st = { b->regs.r[UNWIND_REG__RSP], b->bytes, b->len };
 	enum unwind_end end = UNWIND_END__NO_MAP;
 	size_t n = 0, i;
 
 	if (max > RING_MAX_DEPTH)
 		max = RING_MAX_DEPTH;
+	pthread_mutex_lock(&space_lock);
 	if (load_space(false)) {
-		end = unwind__stack(&b->regs, &st, self_space__find, &space, frames, max, &n);
+		end = unwind__stack(regs, st, self_space__find, &space, frames, max, &n);
 		if (end == UNWIND_END__NO_MAP && load_space(true))	/* dlopen'd since */
-			end = unwind__stack(&b->regs, &st, self_space__find, &space, frames, max, &n);
+			end = unwind__stack(regs, st, self_space__find, &space, frames, max, &n);
 	}
-	/* the frame-pointer walk stays when CFI got less far */
+	pthread_mutex_unlock(&space_lock);
 	if (end != UNWIND_END__COMPLETE && n < fp_depth)
 		return 0;
 	for (i = 0; i < n; i++)
@@ -141,9 +153,52 @@ u32 rawstack__unwind(u32 id, u64 *pcs, u32 max, u32 fp_depth)
 	return (u32)n;
 }
 
+u32 rawstack__unwind(u32 id, u64 *pcs, u32 max, u32 fp_depth)
+{
+	const struct rawstack *b = &pool[id - 1];
+	struct unwind_stack st = { b->regs.r[UNWIND_REG__RSP], b->bytes, b->len };
+
+	return walk(&b->regs, &st, pcs, max, fp_depth);
+}
+
+/*
+ * This thread's own stack, from here: the registers getcontext() saves (the
+ * callee-saved ones, SP, IP) and the live stack up to its recorded end - the
+ * callers' frames do not change while this runs, so nothing is copied.
+ */
+__attribute__((noinline)) u32 rawstack__unwind_here(u64 *pcs, u32 max, u32 fp_depth)
+{
+	u64 hi = preload_self.stack_hi, sp;
+	struct unwind_regs regs;
+	struct unwind_stack st;
+	ucontext_t uc;
+
+	if (!atomic_load_explicit(&enabled, memory_order_relaxed) || !hi)
+		return 0;
+	memset(&uc, 0, sizeof(uc));
+	if (getcontext(&uc))
+		return 0;
+	regs_from(&regs, uc.uc_mcontext.gregs,
+		  1u << UNWIND_REG__RBX | 1u << UNWIND_REG__RBP | 1u << UNWIND_REG__RSP |
+		  1u << UNWIND_REG__R12 | 1u << UNWIND_REG__R13 | 1u << UNWIND_REG__R14 |
+		  1u << UNWIND_REG__R15 | 1u << UNWIND_REG__RIP);
+	sp = regs.r[UNWIND_REG__RSP];
+	if (sp < preload_self.stack_lo || sp >= hi)
+		return 0;
+	st.sp = sp;
+	st.bytes = (const u8 *)(uintptr_t)sp;
+	st.len = hi - sp;
+	return walk(&regs, &st, pcs, max, fp_depth);
+}
+
 void rawstack__after_fork_child(void)
 {
 	size_t w;
+
+	/* a thread that is gone may have held the lock mid-reload: start over (leaks once) */
+	pthread_mutex_init(&space_lock, NULL);
+	memset(&space, 0, sizeof(space));
+	space_loaded = false;
 
 	for (w = 0; w < RAW_BUFS / 64; w++)
 		atomic_store(&pool_free[w], 0);

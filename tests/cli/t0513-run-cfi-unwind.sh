@@ -5,7 +5,7 @@
 # qsort callback: at least 95 % of the weight of stacks whose leaf is
 # compare() must reach main through sort_rounds and qsort. With
 # EMBER_UNWIND=fp (frame pointers only) the chains are broken - the check
-# itself can fail.
+# itself can fail. Heap samples of the same kind of build reach main too.
 . "$(dirname "$0")/lib.sh"
 . "$EMBER_ROOT/tests/workloads/preload_test.sh"
 gcc -std=gnu11 -O2 -g -fomit-frame-pointer -o qsort "$EMBER_ROOT/tests/workloads/preload_qsort.c" ||
@@ -32,3 +32,17 @@ cp "$T/out" fp.folded
 share=$(complete_share fp.folded) || fail "no samples in compare() with frame pointers"
 [ "$share" -lt 50 ] || fail "frame pointers alone reach main for $share % (the workload should defeat them)"
 echo "frame pointers only: $share %"
+
+# heap samples too (unwound in the allocating thread over its own stack): the
+# three call sites of preload_heap.c built -O2 -fomit-frame-pointer reach main
+gcc -std=gnu11 -O2 -g -fomit-frame-pointer -o heap "$EMBER_ROOT/tests/workloads/preload_heap.c" ||
+	fail "cannot build the heap workload"
+expect_status 0 "$EMBER" run --heap --heap-rate 1 -o heap.pb.gz -- ./heap
+expect_status 0 "$EMBER" collapse heap.pb.gz
+cp "$T/out" heap.folded
+n=$(grep -cE '(^|;)main;site_(keep|free|half) ' heap.folded || true)
+[ "$n" = 3 ] || fail "heap stacks do not reach main: $(cat heap.folded)"
+EMBER_UNWIND=fp expect_status 0 "$EMBER" run --heap --heap-rate 1 -o heapfp.pb.gz -- ./heap
+expect_status 0 "$EMBER" collapse heapfp.pb.gz
+n=$(grep -cE '(^|;)main;site_' "$T/out" || true)
+[ "$n" = 0 ] || fail "frame pointers alone reach main in $n heap stacks (the workload should defeat them)"

@@ -4,8 +4,9 @@
 //   from shapes::grow(std::vector<int>&): 13 blocks (a vector growing to 4096
 //     ints), all freed by the time main returns
 // libstdc++'s operator new has no frame pointer, so its caller's frame
-// (Circle::make) is not in the frame-pointer stacks: its allocations show
-// under main. Build with -O1 -fno-omit-frame-pointer.
+// (Circle::make) is not in frame-pointer stacks (EMBER_UNWIND=fp: its
+// allocations show under main); DWARF CFI keeps it. Build with -O1
+// -fno-omit-frame-pointer.
 #include <cstdio>
 #include <vector>
 
