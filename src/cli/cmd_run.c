@@ -20,7 +20,7 @@
 struct run_opts {
 	bool cpu, heap, follow_fork, inherit;
 	unsigned heap_rate, hz, signo;
-	const char *http, *output, *lib;
+	const char *http, *output, *lib, *unwind;
 };
 
 static const struct opt_usage run_usage = {
@@ -128,6 +128,7 @@ int cmd_run(int argc, const char **argv)
 		{ "follow-fork", 0, OPT_FLAG, &o.follow_fork, NULL, "forked children profile too, into OUT.PID (default: they stop)" },
 		{ "inherit", 0, OPT_FLAG, &o.inherit, NULL, "programs CMD runs (fork + exec) profile too, into OUT.PID" },
 		{ "output", 'o', OPT_STRING, &o.output, "OUT", "profile file name (%p = pid)" },
+		{ "unwind", 0, OPT_STRING, &o.unwind, "HOW", "dwarf (default: DWARF CFI, frame pointers as fallback) or fp (frame pointers only)" },
 		{ "lib", 0, OPT_STRING, &o.lib, "PATH", "libember.so to preload (default: next to ember)" },
 		{ NULL, 0, OPT_END, NULL, NULL, NULL },
 	};
@@ -144,6 +145,10 @@ int cmd_run(int argc, const char **argv)
 	}
 	if (o.signo >= 65 || (o.signo && (o.signo == 9 || o.signo == 19))) {
 		report_error("run: --signal %u is not a signal ember can use", o.signo);
+		return EXIT_USAGE;
+	}
+	if (o.unwind && strcmp(o.unwind, "dwarf") && strcmp(o.unwind, "fp")) {
+		report_error("run: --unwind '%s': not dwarf or fp", o.unwind);
 		return EXIT_USAGE;
 	}
 	if (!o.cpu && !o.heap && !o.http)
@@ -173,6 +178,8 @@ int cmd_run(int argc, const char **argv)
 		err = setenv("EMBER_HTTP", o.http, 1);
 	if (!err && o.follow_fork)
 		err = setenv("EMBER_FORK", "1", 1);
+	if (!err && o.unwind)
+		err = setenv("EMBER_UNWIND", o.unwind, 1);
 	if (!err && o.output)
 		err = setenv("EMBER_OUTPUT", o.output, 1);
 	if (err) {

@@ -9,6 +9,8 @@ expect_status 2 "$EMBER" run
 expect_match "$T/err" 'no command given'
 expect_status 2 "$EMBER" run --signal 9 -- true
 expect_status 2 "$EMBER" run --bogus -- true
+expect_status 2 "$EMBER" run --unwind lbr -- true
+expect_match "$T/err" "--unwind 'lbr': not dwarf or fp"
 expect_status 3 "$EMBER" run -- ./does-not-exist
 expect_match "$T/err" "cannot run './does-not-exist'"
 expect_status 4 "$EMBER" run --lib "$T/none.so" -- true

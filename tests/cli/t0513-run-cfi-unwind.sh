@@ -4,7 +4,7 @@
 # src/unwind). A program built -O2 -fomit-frame-pointer spends its time in a
 # qsort callback: at least 95 % of the weight of stacks whose leaf is
 # compare() must reach main through sort_rounds and qsort. With
-# EMBER_UNWIND=fp (frame pointers only) the chains are broken - the check
+# --unwind fp / EMBER_UNWIND=fp (frame pointers only) the chains are broken - the check
 # itself can fail. Heap samples of the same kind of build reach main too.
 . "$(dirname "$0")/lib.sh"
 . "$EMBER_ROOT/tests/workloads/preload_test.sh"
@@ -26,7 +26,7 @@ share=$(complete_share cfi.folded) || fail "no samples in compare(): $(head -3 c
 [ "$share" -ge 95 ] || fail "only $share % of compare()'s samples reach main with CFI: $(sort -t' ' -k2 -nr cfi.folded | head -3)"
 echo "CFI: $share % of compare()'s weight reaches main"
 
-EMBER_UNWIND=fp expect_status 0 "$EMBER" run --cpu -o fp.pb.gz -- ./qsort 300
+expect_status 0 "$EMBER" run --cpu --unwind fp -o fp.pb.gz -- ./qsort 300
 expect_status 0 "$EMBER" collapse fp.pb.gz
 cp "$T/out" fp.folded
 share=$(complete_share fp.folded) || fail "no samples in compare() with frame pointers"
