@@ -64,7 +64,10 @@ for i in $(seq "$RUNS"); do
 		"${TOOLT[@]}" perf record -q -B -F "$hz" -e cpu-clock --call-graph dwarf -o "$DIR/perf.data" -- \
 			"${WLT[@]}" "$WL" "$STEPS" 2>/dev/null
 		cp "$DIR/tool.time" "$DIR/tool1.time"
-		"${TOOLT[@]}" sh -c "perf script -i '$DIR/perf.data' 2>/dev/null | '$FG/stackcollapse-perf.pl' | '$FG/flamegraph.pl' >'$DIR/perf.svg'"
+		# perf script itself sometimes aborts on DWARF samples here; the
+		# time it took still counts, and the run goes on
+		"${TOOLT[@]}" sh -c "perf script -i '$DIR/perf.data' 2>/dev/null | '$FG/stackcollapse-perf.pl' | '$FG/flamegraph.pl' >'$DIR/perf.svg' 2>/dev/null" ||
+			echo "(perf script | stackcollapse-perf.pl | flamegraph.pl failed in run $i at $hz Hz)" >&2
 		t1=$(now)
 		w=$(wl_ms "$DIR/wl.time"); echo "$w" >>"$DIR/perf-$hz"
 		c=$(wl_cpu "$DIR/wl.time"); echo "$c" >>"$DIR/perf-cpu-$hz"
