@@ -2,7 +2,7 @@
  * color.c - flamegraph.pl's colour rules, computed the same way: the name
  * hash of --hash, Perl's srand/rand (drand48) behind the default "random
  * per name but stable" colours, the multi palettes that look at names and
- * annotations (_[k] _[j] _[i] _[w]), the --cp palette file and the
+ * annotations (_[k] _[j] _[i] _[w], and ember's _[o] off-CPU), the --cp palette file and the
  * differential scale. Names are read as characters (UTF-8), as Perl does.
  */
 #include "render/color.h"
@@ -284,7 +284,8 @@ static void compute(struct flame_color *c, const char *name, size_t len, char ou
 		st = flame_color__perl_srand(sum);
 		v1 = v2 = v3 = flame_color__perl_rand(&st);
 	}
-	switch (c->palette) {
+	/* ember record --hot-cold marks off-CPU frames "_[o]": blue, as io */
+	switch (ends_with(name, len, "_[o]") ? FLAME_PALETTE__IO : c->palette) {
 	case FLAME_PALETTE__HOT:
 		rgb(out, 205 + (int)(50 * v3), (int)(230 * v1), (int)(55 * v2));
 		return;

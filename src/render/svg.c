@@ -391,7 +391,7 @@ static void write_frame(struct frame_ctx *c, const struct flame_frame *fr)
 	/* the annotation chooses colours but is not shown */
 	base_len = len;
 	if (len >= 4 && name[len - 4] == '_' && name[len - 3] == '[' && name[len - 1] == ']' &&
-	    strchr("kwij", name[len - 2]) && name[len - 2])
+	    strchr("kwijo", name[len - 2]) && name[len - 2])
 		base_len = len - 4;
 
 	if (NA(href)) {
