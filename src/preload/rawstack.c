@@ -10,6 +10,7 @@
 #include "symbols/self_space.h"
 
 #include <errno.h>
+#include <link.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -27,10 +28,10 @@ struct rawstack {
 static struct rawstack *pool;
 static _Atomic u64 pool_free[RAW_BUFS / 64];	/* bit set = buffer in use */
 static atomic_int enabled;
-static pthread_mutex_t space_lock = PTHREAD_MUTEX_INITIALIZER;	/* guards the next three */
+static pthread_mutex_t space_lock = PTHREAD_MUTEX_INITIALIZER;	/* guards what follows */
 static struct self_space space;
 static bool space_loaded;
-static u64 space_time;
+static u64 space_time, space_gen;	/* last load: when, loader counters */
 
 int rawstack__init(void)
 {
@@ -113,19 +114,32 @@ u32 rawstack__capture(const void *ucv)
 	return id;
 }
 
-/* The objects loaded now; again at most once a second when a pc is in none. */
-static bool load_space(bool stale)
+static int read_gen(struct dl_phdr_info *info, size_t size, void *arg)
 {
-	u64 now = preload_now_ns();
+	(void)size;
+	*(u64 *)arg = info->dlpi_adds + info->dlpi_subs;
+	return 1;
+}
 
-	if (space_loaded && !stale)
+/*
+ * The objects loaded now, read again when the loader's load/unload counters
+ * moved (dlopen, dlclose) - at most every 100 ms; meanwhile the old list
+ * serves, and a pc in no object (new library, JIT) ends the CFI walk.
+ */
+static bool load_space(u64 gen)
+{
+	u64 now;
+
+	if (space_loaded && gen == space_gen)
 		return true;
-	if (space_loaded && now - space_time < 1000000000ull)
-		return false;
+	now = preload_now_ns();
+	if (space_time && now - space_time < 100000000ull)
+		return space_loaded;
 	if (space_loaded)
 		self_space__release(&space);
 	space_loaded = !self_space__load(&space);
 	space_time = now;
+	space_gen = gen;
 	return space_loaded;
 }
 
@@ -136,15 +150,15 @@ static u32 walk(const struct unwind_regs *regs, const struct unwind_stack *st, u
 	struct unwind_frame frames[RING_MAX_DEPTH];
 	enum unwind_end end = UNWIND_END__NO_MAP;
 	size_t n = 0, i;
+	u64 gen = 0;
 
 	if (max > RING_MAX_DEPTH)
 		max = RING_MAX_DEPTH;
+	/* the loader's lock is never taken under ours but for a reload */
+	dl_iterate_phdr(read_gen, &gen);
 	pthread_mutex_lock(&space_lock);
-	if (load_space(false)) {
+	if (load_space(gen))
 		end = unwind__stack(regs, st, self_space__find, &space, frames, max, &n);
-		if (end == UNWIND_END__NO_MAP && load_space(true))	/* dlopen'd since */
-			end = unwind__stack(regs, st, self_space__find, &space, frames, max, &n);
-	}
 	pthread_mutex_unlock(&space_lock);
 	if (end != UNWIND_END__COMPLETE && n < fp_depth)
 		return 0;
@@ -199,6 +213,7 @@ void rawstack__after_fork_child(void)
 	pthread_mutex_init(&space_lock, NULL);
 	memset(&space, 0, sizeof(space));
 	space_loaded = false;
+	space_time = 0;
 
 	for (w = 0; w < RAW_BUFS / 64; w++)
 		atomic_store(&pool_free[w], 0);
