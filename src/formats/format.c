@@ -48,7 +48,7 @@ int input_format__detect(struct instream *in, struct em_diag *diag)
  * pprof inputs, summed. A profile has one column per sample type (samples
  * and cpu, or alloc/inuse objects and space); folded stacks and flame graphs
  * show one, so only the profile's default type is kept (default_sample_type,
- * else the last, as go tool pprof shows).
+ * else the last, as go tool pprof shows); stacks left at 0 are dropped.
  */
 static int read_pprof(struct instream **ins, size_t n, struct profile **out, struct em_diag *diag)
 {
@@ -74,6 +74,10 @@ static int read_pprof(struct instream **ins, size_t n, struct profile **out, str
 		profile__free(p);
 	}
 	profile__keep_column(sum, col);
+	/* a call site whose blocks were all freed has 0 in use: no line for it */
+	for (i = 0; i < sum->stacks.n && i < sum->vcap; i++)
+		if (sum->present[i] && !sum->values[i])
+			sum->present[i] = 0;
 	*out = sum;
 	return 0;
 }

@@ -97,11 +97,14 @@ TEST(test_format__pprof_keeps_the_default_sample_type)
 	profile__set_value_type(p, 1, "alloc_space", "bytes");
 	profile__add(p, s, 0, 3);
 	profile__add(p, s, 1, 4096);
+	/* a second call site with nothing in the default column: no stack for it */
+	profile__add(p, stack_trie__child(&p->stacks, s, profile__frame(p, "freed", 5, FRAME_KIND__USER)), 1, 64);
 	ASSERT_EQ_U64(pprof_encode(p, &o, &pb, &len), 0);
 	in = instream__from_memory(pb, len, "heap.pb");
 	ASSERT_EQ_U64(format_read(&in, 1, INPUT_FORMAT__AUTO, &po, &q, &st, &log, &diag), 0);
 	ASSERT_EQ_U64(q->ncols, 1);
 	ASSERT_EQ_U64(profile__total(q, 0), 3);	/* the named default, not the last */
+	ASSERT_EQ_U64(profile__sampled_stacks(q), 1);
 	ASSERT_STREQ(strtab__get(&q->strings, q->types[0].type, &tlen), "alloc_objects");
 	instream__free(in);
 	profile__free(q);
