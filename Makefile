@@ -33,7 +33,7 @@ LIB_SRCS := $(wildcard src/base/*.c src/profile/*.c src/formats/*.c src/render/*
 CLI_SRCS := $(wildcard src/cli/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
-UNIT_SRCS := $(wildcard tests/unit/*.c) tests/lib/test.c
+UNIT_SRCS := $(wildcard tests/unit/*.c) tests/lib/test.c tests/lib/profile_text.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 REPLAYERS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/replay/%)

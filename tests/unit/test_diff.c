@@ -3,6 +3,7 @@
  * stacks, missing side 0, -n scaling (rounded down), -s hex stripping.
  */
 #include "../lib/test.h"
+#include "../lib/profile_text.h"
 #include "formats/folded.h"
 #include "profile/diff.h"
 
@@ -10,16 +11,7 @@
 
 static struct profile *folded(const char *text)
 {
-	struct instream *in = instream__from_memory(text, strlen(text), "t.folded");
-	struct folded_read_stats st;
-	struct diag_log log = { 0 };
-	struct em_diag diag = { 0 };
-	struct profile *p = NULL;
-
-	if (folded_read(in, &p, &st, &log, &diag))
-		p = NULL;
-	instream__free(in);
-	return p;
+	return test_folded_profile(text, NULL);
 }
 
 static char *diff_text(const char *a, const char *b, bool n, bool s)

@@ -3,6 +3,7 @@
  * one-space output on writing, differential lines, bad lines.
  */
 #include "../lib/test.h"
+#include "../lib/profile_text.h"
 #include "formats/folded.h"
 
 #include <stdlib.h>
@@ -13,18 +14,15 @@ static char *roundtrip(const char *text, int *err, struct folded_read_stats *st)
 	struct diag_log log = { 0 };
 	struct em_diag diag = { 0 };
 	struct profile *p = NULL;
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f;
+	char *out;
 
 	*err = folded_read(in, &p, st, &log, &diag);
 	instream__free(in);
 	if (*err)
 		return NULL;
-	f = open_memstream(&out, &len);
-	if (folded_write(f, p))
+	out = test_folded_text(p);
+	if (!out)
 		*err = -1;
-	fclose(f);
 	profile__free(p);
 	return out;
 }

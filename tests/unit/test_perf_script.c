@@ -4,6 +4,7 @@
  * expressions backtrack, and chunking across threads.
  */
 #include "../lib/test.h"
+#include "../lib/profile_text.h"
 #include "formats/folded.h"
 #include "formats/perf_script.h"
 #include "formats/perf_script_parser.h"
@@ -17,18 +18,15 @@ static char *collapse(const char *text, const struct perf_script_opts *o, int *e
 	struct diag_log log = { 0 };
 	struct em_diag diag = { 0 };
 	struct profile *p = NULL;
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f;
+	char *out;
 
 	*err = perf_script_read(&in, 1, o, &p, &st, &log, &diag);
 	instream__free(in);
 	if (*err)
 		return NULL;
-	f = open_memstream(&out, &len);
-	if (folded_write(f, p))
+	out = test_folded_text(p);
+	if (!out)
 		*err = -1;
-	fclose(f);
 	profile__free(p);
 	return out;
 }

@@ -4,6 +4,7 @@
  * XML escaping of hostile names, and the SVG writer's count formatting.
  */
 #include "../lib/test.h"
+#include "../lib/profile_text.h"
 #include "formats/folded.h"
 #include "render/color.h"
 #include "render/layout.h"
@@ -14,16 +15,7 @@
 
 static struct profile *folded(const char *text)
 {
-	struct instream *in = instream__from_memory(text, strlen(text), "t.folded");
-	struct folded_read_stats st;
-	struct diag_log log = { 0 };
-	struct em_diag diag = { 0 };
-	struct profile *p = NULL;
-
-	if (folded_read(in, &p, &st, &log, &diag))
-		p = NULL;
-	instream__free(in);
-	return p;
+	return test_folded_profile(text, NULL);
 }
 
 static const char *color_of(enum flame_palette pal, bool hash, const char *name)
