@@ -52,8 +52,11 @@ for i in $(seq "$RUNS"); do
 	run_wl; wl_ms "$DIR/wl.time" >>"$DIR/alone"; wl_cpu "$DIR/wl.time" >>"$DIR/alone-cpu"
 	for hz in 99 999; do
 		t0=$(now)
-		"${TOOLT[@]}" "$EMBER" record -q -F "$hz" -o "$DIR/ember.svg" -- "${WLT[@]}" "$WL" "$STEPS"
+		"${TOOLT[@]}" "$EMBER" record -F "$hz" -o "$DIR/ember.svg" -- "${WLT[@]}" "$WL" "$STEPS" 2>"$DIR/ember.log"
 		t1=$(now)
+		# a run that lost samples did less work: it would flatter the figures
+		lost=$(sed -n 's/.* \([0-9]*\) lost;.*/\1/p' "$DIR/ember.log")
+		[ "${lost:-x}" = 0 ] || echo "warning: ember lost ${lost:-?} samples in run $i at $hz Hz" >&2
 		w=$(wl_ms "$DIR/wl.time"); echo "$w" >>"$DIR/ember-$hz"
 		c=$(wl_cpu "$DIR/wl.time"); echo "$c" >>"$DIR/ember-cpu-$hz"
 		echo $(( $(tool_cpu "$DIR/tool.time") - c )) >>"$DIR/ember-own-$hz"

@@ -22,11 +22,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#define RING_PAGES 2048u	/* 8 MiB per CPU: > 200 ms of 999 Hz samples with 32 KiB stacks */
+/*
+ * 16 MiB per CPU on up to 16 CPUs (~0.5 s of 999 Hz samples with 32 KiB
+ * stacks), less on bigger machines: 256 MiB in all, at least 4 MiB each.
+ */
+#define RING_BYTES_TOTAL (256u << 20)
+#define RING_BYTES_MAX (16u << 20)
+#define RING_BYTES_MIN (4u << 20)
+#define NICE_UNCHANGED 100
 #define ROUND_MS 50
 #define PROGRESS_EVERY 0.5
 #define DRAIN_EVERY 32
@@ -48,6 +56,7 @@ struct session {
 	size_t nq, qcap;
 	size_t qbytes;			/* bytes of the queued copies, capped at QUEUE_MAX */
 	u64 dropped;			/* samples not queued because the queue was full */
+	int nice;			/* the priority we started with, for the command */
 	u64 seq;
 	struct converter *conv;
 	pid_t child;
@@ -60,6 +69,8 @@ struct session {
 	u32 switch_id;			/* sched:sched_switch's tracepoint id */
 	struct tracefs_field prev_state;	/* its prev_state field */
 	char switch_filter[32];		/* its tracepoint filter; "" = none */
+	struct offcpu_bpf *ob;		/* --off-cpu in the kernel (BPF); NULL = the perf path */
+	char offcpu_note[320];		/* why BPF was not used, when it was tried */
 };
 
 static double now_sec(void)
@@ -89,7 +100,11 @@ static int open_one(struct session *s, struct perf_event_attr *attr, pid_t pid, 
 		XGROW(s->fds, s->fds_cap, s->nfds + 1);
 	s->fds[s->nfds++] = fd;
 	if (s->ring_fd[cpu] < 0) {
-		size_t pages = RING_PAGES;
+		size_t bytes = RING_BYTES_TOTAL / (s->ncpus > 0 ? s->ncpus : 1), pages;
+
+		bytes = bytes > RING_BYTES_MAX ? RING_BYTES_MAX : bytes < RING_BYTES_MIN ? RING_BYTES_MIN : bytes;
+		pages = bytes / (size_t)sysconf(_SC_PAGESIZE);
+		pages = (size_t)1 << (63 - __builtin_clzll(pages));	/* a power of two */
 
 		/* without CAP_IPC_LOCK, kernel.perf_event_mlock_kb caps the rings: shrink to fit */
 		while ((err = ring__mmap(&s->rings[cpu], fd, pages)) == -EPERM && pages > 16)
@@ -162,6 +177,14 @@ static u64 sample_weight(void *ctx, const struct event *ev, u32 stack)
 	struct session *s = ctx;
 	const struct event_sample *smp = &ev->sample;
 
+	if (s->ob) {
+		enum offcpu_state st;
+		u64 thresh;
+
+		if (offcpu_bpf__sample_info(smp, &st, &thresh))
+			offcpu__switch_out_sampled(s->oc, ev->tid, ev->time, st, stack, thresh);
+		return 0;
+	}
 	if (s->oc && smp->raw && smp->raw_size >= 2) {
 		uint16_t type;
 		u64 state = 0;
@@ -255,6 +278,8 @@ static void drain_rings(struct session *s)
 	for (cpu = 0; cpu < s->ncpus; cpu++)
 		if (s->ring_fd[cpu] >= 0)
 			ring__read(&s->rings[cpu], queue_record, s);
+	if (s->ob)
+		offcpu_bpf__drain(s->ob, queue_record, s);
 }
 
 /*
@@ -285,6 +310,8 @@ static int start_command(struct session *s, const char *const *argv)
 
 		close(go[1]);
 		close(errp[0]);
+		if (s->nice != NICE_UNCHANGED && setpriority(PRIO_PROCESS, 0, s->nice))
+			_exit(127);
 		if (read(go[0], &c, 1) != 1)
 			_exit(127);
 		execvp(argv[0], (char *const *)argv);
@@ -402,6 +429,7 @@ static void session_release(struct session *s)
 	for (i = 0; i < RECORD_MAX_EVENTS; i++)
 		uprobe__remove(&s->uprobes[i]);	/* after the last fd on it is closed */
 	offcpu__free(s->oc);
+	offcpu_bpf__free(s->ob);
 	for (i = 0; i < s->nq; i++)
 		free(s->q[i].h);
 	if (s->go_fd >= 0)
@@ -423,12 +451,42 @@ static void session_release(struct session *s)
  * Tracefs, the -e event's id (creating its uprobe) and, for off-CPU, the
  * sched_switch id and prev_state field. Nothing to do for cpu-clock alone.
  */
+/*
+ * --off-cpu in the kernel: load the BPF program (tracking starts in
+ * open_events). When it cannot load, the reason is kept for the summary and
+ * the perf path is used.
+ */
+static void start_offcpu_bpf(struct session *s)
+{
+	const struct record_opts *o = s->o;
+	struct offcpu_bpf_opts bo = { 0 };
+	struct em_diag d = { 0 };
+
+	if (!o->off_cpu || o->hot_cold || o->no_bpf)
+		return;
+	bo.system_wide = o->system_wide;
+	bo.states = o->offcpu.states;
+	bo.min_block_ns = o->offcpu.min_block_ns;
+	bo.max_block_ns = o->offcpu.max_block_ns;
+	bo.stack_size = o->stack_size ? o->stack_size : PERF_EVENT_STACK_DEFAULT;
+	bo.max_rate = o->offcpu_rate;
+	bo.ncpus = s->ncpus;
+	if (offcpu_bpf__open(&s->ob, &bo, &d)) {
+		snprintf(s->offcpu_note, sizeof(s->offcpu_note), "%s", d.msg);
+		return;
+	}
+	s->oc = offcpu__new(&o->offcpu);
+}
+
 static int prepare_events(struct session *s, struct em_diag *diag)
 {
 	const struct record_opts *o = s->o;
-	bool need_tfs = o->off_cpu || o->hot_cold;
+	bool need_tfs;
 	size_t i;
 	int err;
+
+	start_offcpu_bpf(s);
+	need_tfs = (o->off_cpu && !s->ob) || o->hot_cold;
 
 	for (i = 0; i < o->nevents && i < RECORD_MAX_EVENTS; i++) {
 		s->events[i] = o->events[i];
@@ -456,7 +514,7 @@ static int prepare_events(struct session *s, struct em_diag *diag)
 				return err;
 		}
 	}
-	if (o->off_cpu || o->hot_cold) {
+	if ((o->off_cpu || o->hot_cold) && !s->ob) {
 		struct tracefs_format f = { 0 };
 		const struct tracefs_field *fl;
 
@@ -497,6 +555,12 @@ static size_t build_attrs(struct session *s, struct perf_event_opts *eo, struct 
 	size_t n = 0, i;
 
 	perf_event__attr(&attrs[n], eo);
+	if (s->ob) {	/* BPF does the switches: perf only brings side-band (mmaps, comms, forks) */
+		attrs[n].config = PERF_COUNT_SW_DUMMY;
+		attrs[n].freq = 0;
+		attrs[n].sample_period = 1;
+		return 1;
+	}
 	if (o->off_cpu || o->hot_cold) {
 		attrs[n].type = PERF_TYPE_TRACEPOINT;
 		attrs[n].config = s->switch_id;
@@ -572,6 +636,8 @@ static int open_events(struct session *s, struct em_diag *diag)
 				err = attach_pid(s, &attrs[k], o->pids[i], diag);
 				if (!err)
 					err = filter_switch_fds(s, from, k);
+				if (!err && s->ob && !k)
+					err = offcpu_bpf__track(s->ob, o->pids[i], false);
 				if (err)
 					return err;
 			}
@@ -580,6 +646,8 @@ static int open_events(struct session *s, struct em_diag *diag)
 	eo.enable_on_exec = true;
 	n = build_attrs(s, &eo, attrs);
 	err = start_command(s, o->argv);
+	if (!err && s->ob)
+		err = offcpu_bpf__track(s->ob, s->child, true);	/* from its exec on */
 	if (err)
 		return err;
 	for (k = 0; k < n; k++) {
@@ -611,6 +679,10 @@ static struct profile *offcpu_profile(struct session *s, struct profile *p, stru
 	profile__set_value_type(q, 0, o->hot_cold ? "wall" : "off-cpu", "nanoseconds");
 	res->has_offcpu = true;
 	res->offcpu = *offcpu__stats(s->oc);
+	if (s->ob) {
+		res->offcpu_bpf = true;
+		offcpu_bpf__counters(s->ob, &res->bpf, &res->bpf_bad);
+	}
 	profile__free(p);
 	return q;
 }
@@ -644,6 +716,17 @@ int record_session__run(const struct record_opts *o, struct record_result *res, 
 		co.hook_ctx = &s;
 		s.conv = converter__new(&co);
 	}
+	/*
+	 * The recorder's work is small (a few µs a sample) but it must not queue
+	 * behind a loaded machine's runnable tasks for long, or the rings fill
+	 * and samples are lost: nice -10 where allowed (root, CAP_SYS_NICE), for
+	 * this thread and the kallsyms loader it starts. The command gets its
+	 * own priority back before exec.
+	 */
+	errno = 0;
+	s.nice = getpriority(PRIO_PROCESS, 0);
+	if (errno || setpriority(PRIO_PROCESS, 0, -10))
+		s.nice = NICE_UNCHANGED;
 	converter__prefetch(s.conv);
 	err = open_events(&s, diag);
 	if (err)
@@ -706,6 +789,7 @@ int record_session__run(const struct record_opts *o, struct record_result *res, 
 	flush_queue(&s, ~0ull);
 	res->elapsed = now_sec() - start;
 	res->child_status = status;
+	memcpy(res->offcpu_note, s.offcpu_note, sizeof(res->offcpu_note));
 	res->stats = *converter__stats(s.conv);
 	res->stats.lost += s.dropped;
 	res->profile = converter__take(s.conv);

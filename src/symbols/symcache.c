@@ -7,7 +7,6 @@
 #include "symbols/maps.h"
 #include "base/xalloc.h"
 
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,17 +40,9 @@ static void kernel_load__put(struct kernel_load *kl)
 	}
 }
 
-/*
- * Reading /proc/kallsyms costs ~60 ms of CPU (most of it the kernel
- * formatting the file). SCHED_IDLE keeps that off a CPU-bound program being
- * recorded: the load runs on idle time, or once the program has ended.
- */
 static void *load_kernel(void *arg)
 {
 	struct kernel_load *kl = arg;
-	struct sched_param idle = { 0 };
-
-	pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
 	kl->state = kallsyms__load(&kl->k, "/proc/kallsyms") ? -1 : 1;
 	kernel_load__put(kl);
 	return NULL;
