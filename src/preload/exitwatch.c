@@ -1,9 +1,11 @@
 /*
- * exitwatch.c - profiles survive SIGINT and SIGTERM: when the program left
- * them at their default action, libember.so catches them, has a watcher
- * thread write the profiles (a signal handler cannot: that allocates), then
- * lets the signal kill the process as it would have. The handler waits at
- * most 10 s, so a stuck writer cannot keep the process alive.
+ * exitwatch.c - profiles survive the ends that run no destructor: SIGINT,
+ * SIGTERM and the fatal signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT)
+ * when the program left them at their default action, and _exit or exec
+ * (exitpaths.c). A watcher thread writes the profiles - a signal handler
+ * cannot: that allocates - from heap.c's reserve when the process is dying,
+ * while the caller waits at most 10 s; a signal then kills the process as it
+ * would have (same status, same core dump).
  */
 #include "preload/preload.h"
 
@@ -13,23 +15,53 @@
 #include <time.h>
 #include <unistd.h>
 
-static const int watched[] = { SIGINT, SIGTERM };
-static bool installed[2];
+static const int watched[] = { SIGINT, SIGTERM, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+static bool installed[ARRAY_SIZE(watched)];
 static int efd = -1;
-static pid_t owner;
-static atomic_int caught, flushed;
-static void (*flush_fn)(void);
+static pid_t owner, watcher_tid;
+static atomic_int busy, req_why;
+static atomic_uint req_seq, done_seq;
+static void (*flush_fn)(int why);
+
+static bool is_fatal(int sig)
+{
+	return sig != SIGINT && sig != SIGTERM;
+}
+
+/* Async-signal-safe: eventfd write, nanosleep, atomics. */
+int exitwatch__flush(int why)
+{
+	struct timespec step = { 0, 2 * 1000 * 1000 };
+	unsigned seq;
+	u64 one = 1;
+	int i, err = -ETIMEDOUT;
+
+	if (efd < 0 || getpid() != owner || gettid() == watcher_tid)
+		return -ESRCH;
+	for (i = 0; atomic_exchange(&busy, 1); i++) {	/* one request at a time */
+		if (i == 5000)
+			return -ETIMEDOUT;
+		nanosleep(&step, NULL);
+	}
+	atomic_store(&req_why, why);
+	seq = atomic_fetch_add(&req_seq, 1) + 1;
+	if (write(efd, &one, sizeof(one)) == sizeof(one))
+		for (i = 0; i < 5000; i++) {
+			if (atomic_load(&done_seq) >= seq) {
+				err = 0;
+				break;
+			}
+			nanosleep(&step, NULL);
+		}
+	atomic_store(&busy, 0);
+	return err;
+}
 
 static void on_signal(int sig)
 {
-	struct timespec step = { 0, 50 * 1000 * 1000 };
-	int saved = errno, i;
-	u64 one = 1;
+	int saved = errno;
 
-	if (getpid() == owner && !atomic_exchange(&caught, sig) &&
-	    write(efd, &one, sizeof(one)) == sizeof(one))
-		for (i = 0; i < 200 && !atomic_load(&flushed); i++)
-			nanosleep(&step, NULL);
+	exitwatch__flush(is_fatal(sig) ? PRELOAD_FLUSH_CRASH : PRELOAD_FLUSH_EXIT);
 	/* now die of the signal as the program would have: it is blocked in here,
 	 * so it is delivered with the default action when the handler returns */
 	signal(sig, SIG_DFL);
@@ -40,20 +72,32 @@ static void on_signal(int sig)
 static void *watch(void *unused)
 {
 	sigset_t all;
+	ssize_t r;
 	u64 v;
+	int why;
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	pthread_setname_np(pthread_self(), "ember-exit");
 	preload_self.in_hook++;
-	while (read(efd, &v, sizeof(v)) < 0 && errno == EINTR)
-		;
-	flush_fn();
-	atomic_store(&flushed, 1);
+	watcher_tid = gettid();
+	for (;;) {
+		r = read(efd, &v, sizeof(v));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r != sizeof(v))
+			break;
+		why = atomic_load(&req_why);
+		/* the process ends: do not depend on its heap */
+		heap__use_reserve(why != PRELOAD_FLUSH_EXEC);
+		flush_fn(why);
+		heap__use_reserve(false);
+		atomic_store(&done_seq, atomic_load(&req_seq));
+	}
 	return NULL;
 }
 
-int exitwatch__start(void (*flush)(void))
+int exitwatch__start(void (*flush)(int why))
 {
 	pthread_t t;
 	size_t i;
@@ -64,8 +108,8 @@ int exitwatch__start(void (*flush)(void))
 		return -errno;
 	flush_fn = flush;
 	owner = getpid();
-	atomic_store(&caught, 0);
-	atomic_store(&flushed, 0);
+	watcher_tid = 0;
+	atomic_store(&busy, 0);
 	err = preload_real_pthread_create(&t, NULL, watch, NULL);
 	if (err) {
 		close(efd);
@@ -80,6 +124,8 @@ int exitwatch__start(void (*flush)(void))
 		    old.sa_handler != SIG_DFL)
 			continue;	/* the program handles (or ignores) it itself */
 		sa.sa_handler = on_signal;
+		/* on the thread's alternate stack if it has one (a stack overflow) */
+		sa.sa_flags = is_fatal(watched[i]) ? SA_ONSTACK : 0;
 		sigemptyset(&sa.sa_mask);
 		installed[i] = !sigaction(watched[i], &sa, NULL);
 	}

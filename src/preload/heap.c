@@ -5,7 +5,9 @@
  * buffer). Allocations are sampled by bytes with exponentially distributed
  * gaps (mean = rate; rate 1 = every allocation), as Go's runtime does; the
  * sampled blocks that are still live sit in a sharded address table so a
- * free can be matched to its allocation's stack.
+ * free can be matched to its allocation's stack. The exported functions are
+ * a few instructions and a tail jump to the real allocator until a thread's
+ * countdown runs out; everything else is in noinline slow paths.
  */
 #include "preload/preload.h"
 
@@ -18,49 +20,105 @@
 #include <string.h>
 #include <unistd.h>
 
-static void *(*real_malloc)(size_t);
-static void *(*real_calloc)(size_t, size_t);
+static void *first_malloc(size_t n);
+static void *first_calloc(size_t n, size_t size);
+static void first_free(void *p);
+
+/* Until resolve() runs they point at the first_* functions, which resolve. */
+static void *(*real_malloc)(size_t) = first_malloc;
+static void *(*real_calloc)(size_t, size_t) = first_calloc;
 static void *(*real_realloc)(void *, size_t);
-static void (*real_free)(void *);
+static void (*real_free)(void *) = first_free;
 static int (*real_posix_memalign)(void **, size_t, size_t);
 static void *(*real_aligned_alloc)(size_t, size_t);
 static void *(*real_memalign)(size_t, size_t);
 static void *(*real_valloc)(size_t);
 
-/* ---- bootstrap: dlsym itself may call calloc before we know the real one ---- */
+/*
+ * Nonzero while any thread must leave the fast path: heap sampling is on
+ * (rate != 0), or a thread allocates from the reserve. Read by every malloc
+ * and calloc; on its own cache line with the other read-mostly words.
+ */
+static _Alignas(64) atomic_int heap_gate;
+static atomic_long heap_rate_v;		/* 0 = off */
+static atomic_size_t live_count;	/* sampled blocks in the live table */
 
-static _Alignas(64) char boot_buf[64 * 1024];
-static atomic_size_t boot_used;
+/*
+ * ---- spare memory: one static region (zero pages until touched) ----
+ * The first BOOT_SIZE bytes serve dlsym's own allocations before the real
+ * functions are known; the rest is the reserve, which serves a thread that
+ * writes the profiles while the process dies (heap__use_reserve), so that
+ * writing does not depend on the state of the program's heap. Blocks in it
+ * are never freed; one range check in free() covers both.
+ */
+#define BOOT_SIZE (64 * 1024)
+#define SPARE_SIZE (BOOT_SIZE + (32u << 20))
+static _Alignas(64) char spare[SPARE_SIZE];
+static atomic_size_t boot_used, reserve_used = BOOT_SIZE;
+
+static void *bump(atomic_size_t *used, size_t limit, size_t n)
+{
+	size_t step = (n + 15) & ~(size_t)15, at;
+
+	if (step < n)
+		return NULL;
+	at = atomic_fetch_add(used, step);
+	if (at + step > limit || at + step < at)
+		return NULL;
+	return spare + at;
+}
 
 static void *boot_alloc(size_t n)
 {
-	size_t at = atomic_fetch_add(&boot_used, (n + 15) & ~(size_t)15);
-
-	if (at + n > sizeof(boot_buf) || at + n < at)
-		return NULL;
-	return boot_buf + at;
+	return bump(&boot_used, BOOT_SIZE, n);
 }
 
-static bool is_boot(const void *p)
+static bool is_spare(const void *p)
 {
-	return (const char *)p >= boot_buf && (const char *)p < boot_buf + sizeof(boot_buf);
+	return (uintptr_t)p - (uintptr_t)spare < SPARE_SIZE;
 }
 
 static void resolve(void)
 {
 	static atomic_int resolving;
+	void *f;
 
 	if (atomic_exchange(&resolving, 1))
 		return;
-	real_calloc = dlsym(RTLD_NEXT, "calloc");
-	real_malloc = dlsym(RTLD_NEXT, "malloc");
+	if ((f = dlsym(RTLD_NEXT, "calloc")))
+		real_calloc = (void *(*)(size_t, size_t))f;
+	if ((f = dlsym(RTLD_NEXT, "malloc")))
+		real_malloc = (void *(*)(size_t))f;
 	real_realloc = dlsym(RTLD_NEXT, "realloc");
-	real_free = dlsym(RTLD_NEXT, "free");
+	if ((f = dlsym(RTLD_NEXT, "free")))
+		real_free = (void (*)(void *))f;
 	real_posix_memalign = dlsym(RTLD_NEXT, "posix_memalign");
 	real_aligned_alloc = dlsym(RTLD_NEXT, "aligned_alloc");
 	real_memalign = dlsym(RTLD_NEXT, "memalign");
 	real_valloc = dlsym(RTLD_NEXT, "valloc");
 	atomic_store(&resolving, 0);
+}
+
+/* The first calls, and those dlsym makes while resolve() runs. */
+static void *first_malloc(size_t n)
+{
+	resolve();
+	return real_malloc != first_malloc ? real_malloc(n) : boot_alloc(n);
+}
+
+static void *first_calloc(size_t n, size_t size)
+{
+	resolve();
+	if (real_calloc != first_calloc)
+		return real_calloc(n, size);
+	return n && size > SIZE_MAX / n ? NULL : boot_alloc(n * size);
+}
+
+static void first_free(void *p)
+{
+	resolve();
+	if (real_free != first_free)
+		real_free(p);		/* else leak rather than crash during bootstrap */
 }
 
 /* ---- spinlocks (never held across an allocation of the host's) ---- */
@@ -97,7 +155,6 @@ struct shard {
 };
 
 static struct shard shards[SHARDS];
-static atomic_size_t live_count;
 /*
  * How many live sampled blocks hash to each of FILTER buckets: a free whose
  * bucket is 0 was not sampled and skips the shard lock (nearly every free,
@@ -107,7 +164,6 @@ static atomic_size_t live_count;
  */
 #define FILTER (1u << 16)
 static _Atomic u32 live_filter[FILTER];
-static atomic_long heap_rate_v;		/* 0 = off */
 static atomic_int heap_gen;		/* bumped when the rate changes */
 static struct stackmap heap_map;	/* alloc n, alloc bytes, free n, free bytes */
 static struct spin map_lock;
@@ -208,6 +264,8 @@ static s64 next_gap(long rate)
 
 	if (rate <= 1)
 		return 0;
+	if (!t->rng)
+		t->rng = ((u64)(uintptr_t)t * 0x9e3779b97f4a7c15ULL) ^ preload_now_ns() ^ 1;
 	t->rng ^= t->rng << 13;
 	t->rng ^= t->rng >> 7;
 	t->rng ^= t->rng << 17;
@@ -255,8 +313,6 @@ static __attribute__((noinline)) void note_alloc_slow(struct preload_thread *t, 
 	if (my_gen != atomic_load_explicit(&heap_gen, memory_order_relaxed)) {
 		/* first allocation under a new rate: draw a gap, do not sample */
 		my_gen = atomic_load(&heap_gen);
-		if (!t->rng)
-			t->rng = ((u64)(uintptr_t)t * 0x9e3779b97f4a7c15ULL) ^ preload_now_ns() ^ 1;
 		t->heap_next = next_gap(rate) - (s64)n;
 		if (t->heap_next > 0)
 			goto out;
@@ -286,27 +342,52 @@ static inline void note_alloc(void *p, size_t n)
 }
 
 /*
- * The same countdown before the allocation, for malloc and calloc: when it
- * has not run out, the real allocator is tail-called and the hook costs a
- * few instructions. True when this allocation is to be sampled.
+ * An allocation by ember's own code (in_hook) whose countdown ran out: not
+ * sampled, the countdown starts over (the byte stream is a Poisson process:
+ * skipping ember's own blocks leaves the program's sampled without bias).
+ * Under heap__use_reserve it comes from the reserve, and the countdown stays
+ * run out so that every allocation of the thread comes here.
  */
-static inline bool countdown_expired(size_t n)
+static void *hooked_alloc(struct preload_thread *t, size_t n, bool zero)
 {
-	struct preload_thread *t = &preload_self;
+	void *p;
 
-	if (likely(!atomic_load_explicit(&heap_rate_v, memory_order_relaxed)) || t->in_hook)
-		return false;
-	t->heap_next -= (s64)n;
-	return t->heap_next <= 0;
+	if (t->use_reserve) {
+		t->heap_next = INT64_MIN / 2;
+		if ((p = bump(&reserve_used, SPARE_SIZE, n)))
+			return p;	/* never handed out before: zero */
+	} else {
+		t->heap_next = next_gap(atomic_load_explicit(&heap_rate_v, memory_order_relaxed));
+	}
+	return zero ? real_calloc(1, n) : real_malloc(n);
 }
 
-/* Sample @p (@n bytes) whose countdown ran out; NULL leaves it run out. */
-static __attribute__((noinline)) void *sampled(void *p, size_t n)
+/* malloc/calloc whose countdown ran out: allocate, then sample. */
+static __attribute__((noinline)) void *malloc_slow(size_t n)
 {
+	struct preload_thread *t = &preload_self;
 	long rate = atomic_load_explicit(&heap_rate_v, memory_order_relaxed);
+	void *p;
 
+	if (unlikely(t->in_hook))
+		return hooked_alloc(t, n, false);
+	p = real_malloc(n);
 	if (p && rate)
-		note_alloc_slow(&preload_self, p, n, rate);
+		note_alloc_slow(t, p, n, rate);
+	return p;
+}
+
+static __attribute__((noinline)) void *calloc_slow(size_t n, size_t size)
+{
+	struct preload_thread *t = &preload_self;
+	long rate = atomic_load_explicit(&heap_rate_v, memory_order_relaxed);
+	void *p;
+
+	if (unlikely(t->in_hook))
+		return n && size > SIZE_MAX / n ? NULL : hooked_alloc(t, n * size, true);
+	p = real_calloc(n, size);
+	if (p && rate)
+		note_alloc_slow(t, p, n * size, rate);
 	return p;
 }
 
@@ -336,27 +417,48 @@ static __attribute__((noinline)) void note_free_slow(struct preload_thread *t, v
 	t->in_hook--;
 }
 
-/* The fast path, on every free: two loads when no sampled block hashes like @p. */
+/*
+ * On every free: one load when no sampled block is live, two when none
+ * hashes like @p (NULL goes through: it matches nothing).
+ */
+static inline bool maybe_sampled(void *p)
+{
+	return unlikely(atomic_load_explicit(&live_count, memory_order_relaxed)) &&
+	       unlikely(atomic_load_explicit(filter_of((u64)p), memory_order_relaxed));
+}
+
 static inline void note_free(void *p)
 {
-	struct preload_thread *t;
+	struct preload_thread *t = &preload_self;
 
-	if (likely(!atomic_load_explicit(&live_count, memory_order_relaxed)) || !p ||
-	    likely(!atomic_load_explicit(filter_of((u64)p), memory_order_relaxed)))
-		return;
-	t = &preload_self;
-	if (!t->in_hook)
+	if (maybe_sampled(p) && !t->in_hook)
 		note_free_slow(t, p);
 }
 
 long heap__set_rate(long rate)
 {
-	long old = atomic_exchange(&heap_rate_v, rate < 0 ? 0 : rate);
+	long old;
 
-	if (!real_malloc)
+	if (rate < 0)
+		rate = 0;
+	if (real_malloc == first_malloc)
 		resolve();
+	old = atomic_exchange(&heap_rate_v, rate);
 	atomic_fetch_add(&heap_gen, 1);
+	if (!old != !rate)
+		atomic_fetch_add(&heap_gate, rate ? 1 : -1);
 	return old;
+}
+
+void heap__use_reserve(bool on)
+{
+	struct preload_thread *t = &preload_self;
+
+	if (t->use_reserve == on)
+		return;
+	t->use_reserve = on;
+	t->heap_next = on ? INT64_MIN / 2 : 0;
+	atomic_fetch_add(&heap_gate, on ? 1 : -1);
 }
 
 long heap__rate(void)
@@ -397,7 +499,7 @@ void heap__atfork_child(bool follow)
 
 	heap__atfork_parent();
 	if (!follow) {
-		atomic_store(&heap_rate_v, 0);	/* the child stops sampling */
+		heap__set_rate(0);	/* the child stops sampling */
 		return;
 	}
 	/* the child's profile starts empty: forget the parent's samples */
@@ -417,61 +519,75 @@ void heap__atfork_child(bool follow)
 
 #define EXPORT __attribute__((visibility("default")))
 
+/*
+ * malloc, calloc and free are a few instructions and a tail jump when the
+ * countdown has not run out (objdump -d libember.so: no stack frame); the
+ * rest is in the noinline functions above. The first calls reach the
+ * first_* functions through the real_* pointers.
+ */
 EXPORT void *malloc(size_t n)
 {
-	void *p;
+	struct preload_thread *t;
 
-	if (unlikely(!real_malloc)) {
-		resolve();
-		if (!real_malloc)
-			return boot_alloc(n);
-	}
-	if (likely(!countdown_expired(n)))
+	if (likely(!atomic_load_explicit(&heap_gate, memory_order_relaxed)))
 		return real_malloc(n);
-	p = real_malloc(n);
-	return sampled(p, n);
+	t = &preload_self;
+	t->heap_next -= (s64)n;
+	if (likely(t->heap_next > 0))
+		return real_malloc(n);
+	return malloc_slow(n);
 }
 
 EXPORT void *calloc(size_t n, size_t size)
 {
-	void *p;
+	struct preload_thread *t;
 
-	if (unlikely(!real_calloc)) {
-		resolve();
-		if (!real_calloc)
-			return n && size > SIZE_MAX / n ? NULL : boot_alloc(n * size);
-	}
-	if (likely(!countdown_expired(n * size)))
+	if (likely(!atomic_load_explicit(&heap_gate, memory_order_relaxed)))
 		return real_calloc(n, size);
-	p = real_calloc(n, size);
-	return sampled(p, n * size);
+	t = &preload_self;
+	t->heap_next -= (s64)(n * size);
+	if (likely(t->heap_next > 0))
+		return real_calloc(n, size);
+	return calloc_slow(n, size);
+}
+
+static __attribute__((noinline)) void free_sampled(void *p)
+{
+	struct preload_thread *t = &preload_self;
+
+	if (!t->in_hook)
+		note_free_slow(t, p);
+	if (!is_spare(p))
+		real_free(p);
 }
 
 EXPORT void free(void *p)
 {
-	if (!p || is_boot(p))
+	if (maybe_sampled(p))
+		return free_sampled(p);
+	if (unlikely(is_spare(p)))
 		return;
-	note_free(p);
-	if (unlikely(!real_free)) {
-		resolve();
-		if (!real_free)
-			return;		/* leak rather than crash during bootstrap */
-	}
 	real_free(p);
+}
+
+/* realloc of a block ember did not get from the real allocator, or into the reserve. */
+static __attribute__((noinline)) void *realloc_spare(void *p, size_t n)
+{
+	size_t have = !p ? 0 : is_spare(p) ? (size_t)(spare + SPARE_SIZE - (char *)p) : malloc_usable_size(p);
+	void *q = malloc(n);
+
+	/* the reserve never frees into the program's heap: the old block stays */
+	if (q && p)
+		memcpy(q, p, n < have ? n : have);
+	return q;
 }
 
 EXPORT void *realloc(void *p, size_t n)
 {
 	void *q;
 
-	if (is_boot(p)) {
-		size_t avail = boot_buf + sizeof(boot_buf) - (char *)p;
-
-		q = malloc(n);
-		if (q)
-			memcpy(q, p, n < avail ? n : avail);
-		return q;
-	}
+	if (unlikely(is_spare(p) || preload_self.use_reserve))
+		return realloc_spare(p, n);
 	if (unlikely(!real_realloc)) {
 		resolve();
 		if (!real_realloc)

@@ -2,10 +2,11 @@
  * preload.c - libember.so's life cycle and public API: the constructor reads
  * EMBER_* variables (EMBER_CPU, EMBER_HEAP, EMBER_HEAP_RATE, EMBER_HZ,
  * EMBER_OUTPUT, EMBER_HTTP, EMBER_SIGNAL, EMBER_FORK, EMBER_TARGET_PID,
- * EMBER_ROOT_PID) and
- * starts what they ask for; the destructor writes the profiles. Forked
- * children stop profiling, or start over (EMBER_FORK=1); nothing here ever
- * aborts the host.
+ * EMBER_ROOT_PID, EMBER_EXEC_SEQ) and
+ * starts what they ask for; the destructor writes the profiles, and so do
+ * the ends without destructors (exitwatch.c, exitpaths.c), under the names
+ * chosen here. Forked children stop profiling, or start over (EMBER_FORK=1);
+ * nothing here ever aborts the host.
  */
 #include "preload/preload.h"
 #include "ember/ember.h"
@@ -27,6 +28,9 @@ PRELOAD_TLS struct preload_thread preload_self;
 static struct preload_config cfg;
 static bool active;		/* this process profiles (not dormant, not a stopped fork child) */
 static bool in_child;		/* not the first profiled process: outputs get ".PID" */
+static pid_t owner_pid;		/* the process these profiles belong to */
+static int exec_seq;		/* execs this process made before this image (EMBER_EXEC_SEQ) */
+static bool exec_cpu;		/* CPU sampling was on when an exec was tried */
 static u64 self_lo, self_hi;	/* libember.so's executable segment */
 
 u64 preload_now_ns(void)
@@ -115,17 +119,38 @@ static long env_long(const char *name, long def)
 	return x;
 }
 
+/*
+ * ember's own walks of the loader's object list (dl_iterate_phdr, which
+ * holds the loader's lock) never span a fork: a child forked meanwhile would
+ * inherit that lock held by a thread it does not have, and hang in its next
+ * dlopen or profile write. Readers are ember's threads; fork is the writer.
+ */
+static pthread_rwlock_t loader_guard = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
+
+void preload_loader_enter(void)
+{
+	pthread_rwlock_rdlock(&loader_guard);
+}
+
+void preload_loader_leave(void)
+{
+	pthread_rwlock_unlock(&loader_guard);
+}
+
 static void atfork_prepare(void)
 {
+	pthread_rwlock_wrlock(&loader_guard);
 	heap__atfork_prepare();
 }
 
 static void atfork_parent(void)
 {
 	heap__atfork_parent();
+	pthread_rwlock_unlock(&loader_guard);
 }
 
 static void ember_fini(void);
+static void flush(int why);
 
 /*
  * In a forked child every lock is released and the other threads are gone.
@@ -136,7 +161,13 @@ static void ember_fini(void);
 static void atfork_child(void)
 {
 	bool follow = active && cfg.follow_fork;
+	pthread_rwlockattr_t a;
 
+	/* held by the forking thread, whose tid the child's thread does not have */
+	pthread_rwlockattr_init(&a);
+	pthread_rwlockattr_setkind_np(&a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&loader_guard, &a);
+	pthread_rwlockattr_destroy(&a);
 	heap__atfork_child(follow);
 	rawstack__after_fork_child();
 	aggregator__after_fork_child(follow);
@@ -148,15 +179,17 @@ static void atfork_child(void)
 		return;
 	}
 	in_child = true;
+	owner_pid = getpid();
+	exec_seq = 0;
 	export__mark_start();
 	sigprof__thread_begin();
 	if (cfg.cpu && ember_cpu_start(cfg.hz))
 		say("ember: cannot restart CPU profiling in child %d", (int)getpid());
-	exitwatch__start(ember_fini);
+	exitwatch__start(flush);
 }
 
-/* OUT: @buf gets the output path for @kind ("cpu"/"heap"), %p → pid. */
-static void output_path(char *buf, size_t n, const char *kind, bool both)
+/* OUT: @buf gets the output path for @kind ("cpu"/"heap"), %p → pid, then @suffix. */
+static void output_path(char *buf, size_t n, const char *kind, bool both, const char *suffix)
 {
 	const char *o = cfg.output;
 	char tmpl[4096];
@@ -185,6 +218,8 @@ static void output_path(char *buf, size_t n, const char *kind, bool both)
 	if (in_child && !strstr(tmpl, "%p"))
 		j += snprintf(buf + j, n - j, ".%d", (int)getpid());
 	buf[j] = 0;
+	if (j < n)
+		snprintf(buf + j, n - j, "%s", suffix);
 }
 
 __attribute__((constructor)) static void ember_init(void)
@@ -195,10 +230,19 @@ __attribute__((constructor)) static void ember_init(void)
 	preload_self.in_hook++;
 	dl_iterate_phdr(find_self, (void *)(uintptr_t)&ember_init);
 	export__mark_start();
+	exitpaths__init();	/* dormant processes exec and _exit through it too */
 	if (target && *target && atol(target) != (long)getpid())
 		goto out;	/* a program the profiled one ran: stay dormant */
 	/* a program the root process ran, profiled too (ember run --inherit): OUT.PID */
 	in_child = root && *root && atol(root) != (long)getpid();
+	owner_pid = getpid();
+	{
+		/* an image this process exec'd into: its predecessors wrote OUT.exec1... */
+		const char *seq = getenv(PRELOAD_EXEC_SEQ), *colon = seq ? strchr(seq, ':') : NULL;
+
+		if (colon && atol(seq) == (long)owner_pid)
+			exec_seq = atoi(colon + 1);
+	}
 	cfg.cpu = env_long("EMBER_CPU", 0) > 0;
 	cfg.heap = env_long("EMBER_HEAP", 0) > 0;
 	cfg.heap_rate = env_long("EMBER_HEAP_RATE", 512 * 1024);
@@ -225,8 +269,8 @@ __attribute__((constructor)) static void ember_init(void)
 	}
 	if (cfg.heap)
 		heap__set_rate(cfg.heap_rate ? cfg.heap_rate : 1);
-	if ((cfg.cpu || cfg.heap) && (err = exitwatch__start(ember_fini)))
-		say("ember: profiles will not be written on SIGINT/SIGTERM: %s", strerror(-err));
+	if ((cfg.cpu || cfg.heap) && (err = exitwatch__start(flush)))
+		say("ember: profiles will not be written on signals, _exit or exec: %s", strerror(-err));
 	if (cfg.http && *cfg.http) {
 		err = http__serve(cfg.http);
 		if (err)
@@ -237,21 +281,14 @@ out:
 	preload_self.in_hook--;
 }
 
-/* The destructor, also run by exitwatch.c on SIGINT/SIGTERM: at most once. */
-__attribute__((destructor)) static void ember_fini(void)
+/* Write the CPU and heap profiles, each to its name plus @suffix. */
+static void write_profiles(const char *suffix)
 {
-	static atomic_int finishing;
 	char path[4096];
 	int err;
 
-	if (!active || atomic_exchange(&finishing, 1))
-		return;
-	preload_self.in_hook++;
-	http__stop();
-	if (sigprof__running())
-		sigprof__stop();
 	if (cfg.cpu) {
-		output_path(path, sizeof(path), "cpu", cfg.heap);
+		output_path(path, sizeof(path), "cpu", cfg.heap, suffix);
 		err = export__write(PRELOAD_CPU, path);
 		if (err)
 			say("ember: cannot write CPU profile '%s': %s", path, strerror(-err));
@@ -261,18 +298,103 @@ __attribute__((destructor)) static void ember_fini(void)
 		else
 			say("ember: wrote CPU profile '%s'", path);
 	}
-	aggregator__stop();
 	if (cfg.heap) {
-		output_path(path, sizeof(path), "heap", cfg.cpu);
+		output_path(path, sizeof(path), "heap", cfg.cpu, suffix);
 		err = export__write(PRELOAD_HEAP, path);
 		if (err)
 			say("ember: cannot write heap profile '%s': %s", path, strerror(-err));
 		else
 			say("ember: wrote heap profile '%s'", path);
-		heap__set_rate(0);
 	}
+}
+
+static atomic_int finishing;	/* the final write has begun: at most once */
+
+/* The destructor, also run by exitwatch.c's thread on SIGINT, SIGTERM and _exit. */
+__attribute__((destructor)) static void ember_fini(void)
+{
+	if (!active || atomic_exchange(&finishing, 1))
+		return;
+	preload_self.in_hook++;
+	http__stop();
+	if (sigprof__running())
+		sigprof__stop();
+	write_profiles("");
+	aggregator__stop();
+	if (cfg.heap)
+		heap__set_rate(0);
 	active = false;
 	preload_self.in_hook--;
+}
+
+static void exec_suffix(char *buf, size_t n)
+{
+	snprintf(buf, n, ".exec%d", exec_seq + 1);
+}
+
+/* exitwatch.c's thread: write the profiles for @why (enum preload_flush). */
+static void flush(int why)
+{
+	char suffix[32];
+
+	switch (why) {
+	case PRELOAD_FLUSH_EXIT:
+		ember_fini();
+		break;
+	case PRELOAD_FLUSH_CRASH:
+		/* dying: no thread is stopped or joined, any of them may be stuck */
+		if (active && !atomic_exchange(&finishing, 1))
+			write_profiles("");
+		break;
+	case PRELOAD_FLUSH_EXEC:
+		if (!active || atomic_load(&finishing))
+			break;
+		exec_suffix(suffix, sizeof(suffix));
+		write_profiles(suffix);
+		break;
+	}
+}
+
+bool preload_profiles_here(void)
+{
+	return active && (cfg.cpu || cfg.heap) && getpid() == owner_pid;
+}
+
+void preload_before_exit(void)
+{
+	if (exitwatch__flush(PRELOAD_FLUSH_EXIT) == -ESRCH)
+		ember_fini();
+}
+
+/*
+ * The CPU timers stop first: a timer signal left pending across exec would
+ * meet the new image before its handler is installed, and kill it.
+ */
+void preload_before_exec(char *var, size_t n)
+{
+	exec_cpu = sigprof__running();
+	if (exec_cpu)
+		sigprof__stop();
+	if (exitwatch__flush(PRELOAD_FLUSH_EXEC) == -ESRCH)
+		flush(PRELOAD_FLUSH_EXEC);
+	snprintf(var, n, "%s=%d:%d", PRELOAD_EXEC_SEQ, (int)owner_pid, exec_seq + 1);
+}
+
+void preload_exec_failed(void)
+{
+	char suffix[32], path[4096];
+
+	exec_suffix(suffix, sizeof(suffix));
+	if (cfg.cpu) {
+		output_path(path, sizeof(path), "cpu", cfg.heap, suffix);
+		unlink(path);
+	}
+	if (cfg.heap) {
+		output_path(path, sizeof(path), "heap", cfg.cpu, suffix);
+		unlink(path);
+	}
+	if (exec_cpu && sigprof__start(cfg.hz))
+		say("ember: cannot resume CPU profiling after a failed exec");
 }
 
 /* ---- public API (include/ember/ember.h) ---- */

@@ -22,6 +22,7 @@ struct preload_thread {
 	u32 tid;
 	int slot;		/* index in the sigprof thread table + 1; 0 = none */
 	int in_hook;		/* > 0 while ember's own code runs: allocations pass through */
+	bool use_reserve;	/* ember's allocations come from heap.c's reserve (heap__use_reserve) */
 	s64 heap_next;		/* bytes left until the next heap sample */
 	u64 rng;		/* xorshift state for sampling gaps */
 	u64 cpu_base;		/* thread CPU ns up to which samples have been counted */
@@ -43,6 +44,9 @@ struct preload_config {
 void preload_thread_init(void);		/* fill preload_self (stack bounds, tid); not async-signal-safe */
 u64 preload_now_ns(void);
 bool preload_in_self(u64 pc);		/* pc inside libember.so's own code */
+/* Around ember's dl_iterate_phdr calls (not in signal handlers): fork waits for them. */
+void preload_loader_enter(void);
+void preload_loader_leave(void);
 
 /* unwind: the seam for the DWARF CFI unwinder (src/unwind). Async-signal-safe. */
 u32 preload_unwind_fp(u64 pc, u64 fp, u64 sp, u64 *pcs, u32 max);
@@ -89,6 +93,13 @@ void heap__with_map(void (*fn)(const struct stackmap *m, void *arg), void *arg);
 void heap__atfork_prepare(void);
 void heap__atfork_parent(void);
 void heap__atfork_child(bool follow);
+/*
+ * The calling thread's allocations made while in_hook come from a static
+ * reserve (never freed; the real allocator once it is used up), so writing
+ * the profiles does not depend on the program's heap, which may be corrupt
+ * or locked when the process dies.
+ */
+void heap__use_reserve(bool on);
 
 /* export.c: stack maps → struct profile → pprof */
 enum preload_kind { PRELOAD_CPU, PRELOAD_HEAP, PRELOAD_ALLOCS };
@@ -100,8 +111,32 @@ int export__write(enum preload_kind kind, const char *path);
 void export__cpu_snapshot(struct stackmap *out);
 void export__mark_start(void);
 
-/* exitwatch.c: write the profiles on SIGINT/SIGTERM, then die of them */
-int exitwatch__start(void (*flush)(void));
+/*
+ * Why the profiles are written before the destructors would: the process
+ * ends (SIGINT, SIGTERM, _exit), dies of a fatal signal, or execs.
+ */
+enum preload_flush { PRELOAD_FLUSH_EXIT, PRELOAD_FLUSH_CRASH, PRELOAD_FLUSH_EXEC };
+/* The variable that numbers a process's images across exec: "PID:N". */
+#define PRELOAD_EXEC_SEQ "EMBER_EXEC_SEQ"
+
+/* preload.c, for exitpaths.c: async-signal-safe but for the writing itself */
+bool preload_profiles_here(void);	/* this process writes profiles (not a vfork child, not dormant) */
+void preload_before_exit(void);		/* write them now: the process ends */
+/* Write them as OUT.execN and stop the CPU timers; OUT: @var = "EMBER_EXEC_SEQ=PID:N". */
+void preload_before_exec(char *var, size_t n);
+void preload_exec_failed(void);		/* the exec returned: remove OUT.execN, resume */
+
+/* exitpaths.c: _exit, _Exit and the exec family */
+void exitpaths__init(void);
+
+/*
+ * exitwatch.c: a thread that writes the profiles on request (@flush with a
+ * preload_flush reason); SIGINT, SIGTERM and the fatal signals left at their
+ * default action are caught, written, and then kill the process as before.
+ */
+int exitwatch__start(void (*flush)(int why));
+/* Have the thread write for @why; 0, -ETIMEDOUT (10 s) or -ESRCH (no thread). */
+int exitwatch__flush(int why);
 void exitwatch__after_fork_child(void);
 
 /* http.c */

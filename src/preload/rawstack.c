@@ -155,11 +155,13 @@ static u32 walk(const struct unwind_regs *regs, const struct unwind_stack *st, u
 	if (max > RING_MAX_DEPTH)
 		max = RING_MAX_DEPTH;
 	/* the loader's lock is never taken under ours but for a reload */
+	preload_loader_enter();
 	dl_iterate_phdr(read_gen, &gen);
 	pthread_mutex_lock(&space_lock);
 	if (load_space(gen))
 		end = unwind__stack(regs, st, self_space__find, &space, frames, max, &n);
 	pthread_mutex_unlock(&space_lock);
+	preload_loader_leave();
 	if (end != UNWIND_END__COMPLETE && n < fp_depth)
 		return 0;
 	for (i = 0; i < n; i++)

@@ -6,6 +6,7 @@
  * in someone else's process (no libelf dependency); src/symbols is the
  * offline symbolizer. Never used from the signal handler.
  */
+#include "preload/preload.h"
 #include "preload/symbolize.h"
 #include "base/xalloc.h"
 
@@ -79,7 +80,9 @@ static int add_module(struct dl_phdr_info *info, size_t size, void *arg)
 void symbolizer__init(struct symbolizer *s)
 {
 	memset(s, 0, sizeof(*s));
+	preload_loader_enter();
 	dl_iterate_phdr(add_module, s);
+	preload_loader_leave();
 }
 
 static int sym_cmp(const void *a, const void *b)

@@ -29,3 +29,13 @@ pprof_leaf_sums() {
 		l && /^ *[0-9]+:/ { id = $1; sub(":", "", id); name[id] = $4 }
 		END { for (k in keys) { line = name[k]; for (i = 1; i <= cols; i++) line = line " " sum[k, i]; print line } }'
 }
+
+# exit_profiles_ok NAME: NAME.cpu.pb.gz has preload_exits' CPU in burn_before
+# and NAME.heap.pb.gz its 64 kB still allocated at alloc_before (rate 1)
+exit_profiles_ok() {
+	go tool pprof -top "$1.cpu.pb.gz" >cpu.txt 2>&1 || fail "$1: go tool pprof: $(head -3 cpu.txt)"
+	expect_match cpu.txt ' burn_before$'
+	go tool pprof -sample_index=inuse_space -top "$1.heap.pb.gz" >heap.txt 2>&1 ||
+		fail "$1: go tool pprof: $(head -3 heap.txt)"
+	expect_match heap.txt '^ *64kB .* alloc_before$'
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# t0514: a program that ends by _exit() or _Exit() (no destructors run)
+# still leaves its CPU and heap profiles, with its own exit status, and
+# go tool pprof reads them: the CPU in burn_before, the 16 x 4 KiB still
+# allocated at alloc_before (heap rate 1: exact).
+. "$(dirname "$0")/lib.sh"
+. "$EMBER_ROOT/tests/workloads/preload_test.sh"
+need_go
+build_workload exits
+for mode in _exit:7 _Exit:8 return:0; do
+	m=${mode%:*} want=${mode#*:}
+	expect_status "$want" "$EMBER" run --cpu --heap --heap-rate 1 -o "$m.pb.gz" -- ./exits "$m" 200
+	expect_match "$T/err" "wrote CPU profile '$m.cpu.pb.gz'"
+	expect_match "$T/err" "wrote heap profile '$m.heap.pb.gz'"
+	exit_profiles_ok "$m"
+done
+# a forked child that _exits writes nothing (it stops profiling), nor does a
+# dormant program: only the profiled process's own _exit writes
+expect_status 0 "$EMBER" run --cpu -o v.pb.gz -- ./exits vfork 50
+[ "$(ls v.pb.gz* | tr '\n' ' ')" = "v.pb.gz " ] || fail "vfork: unexpected files: $(ls v.pb.gz*)"
