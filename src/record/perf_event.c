@@ -33,7 +33,8 @@ void perf_event__attr(struct perf_event_attr *attr, const struct perf_event_opts
 	attr->use_clockid = 1;
 	attr->clockid = CLOCK_MONOTONIC;
 	attr->watermark = 1;
-	attr->wakeup_watermark = 256 * 1024;
+	/* a wake-up every ~30 samples of 32 KiB: each one preempts the program being recorded */
+	attr->wakeup_watermark = 1024 * 1024;
 	if (o->sideband) {
 		attr->mmap = 1;
 		attr->mmap2 = 1;
