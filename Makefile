@@ -187,3 +187,30 @@ $(BUILD)/workloads/offcpu_truth: tests/workloads/offcpu_truth.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(WORKLOAD_CFLAGS) -o $@ $< -pthread
 test check: $(BUILD)/workloads/offcpu_truth
+# in-kernel off-CPU recording (issue 6): src/record/bpf/offcpu.bpf.c, compiled
+# with clang against a vmlinux.h dumped from this kernel's BTF at build time,
+# and its libbpf skeleton, both in $(BUILD)/gen/bpf (never committed). Without
+# clang, bpftool, libbpf-dev or /sys/kernel/btf/vmlinux (or with NO_BPF=1)
+# ember is built without it and `record --off-cpu` uses the perf path.
+BPFTOOL ?= $(firstword $(shell command -v bpftool 2>/dev/null) $(wildcard /usr/sbin/bpftool))
+BPF_CLANG ?= clang
+BPF_STRIP ?= $(firstword $(shell command -v llvm-strip 2>/dev/null) true)
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+ifeq ($(NO_BPF)$(if $(BPFTOOL),,x)$(if $(wildcard $(VMLINUX_BTF)),,x)$(if $(wildcard /usr/include/bpf/libbpf.h),,x)$(if $(shell command -v $(BPF_CLANG) 2>/dev/null),,x),)
+BPF_GEN := $(BUILD)/gen/bpf
+ALL_CFLAGS += -DEMBER_HAVE_BPF -I$(BPF_GEN)
+LDLIBS += -lbpf
+$(BPF_GEN)/vmlinux.h:
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  BTF     $@")
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c >$@
+$(BPF_GEN)/offcpu.bpf.o: src/record/bpf/offcpu.bpf.c src/record/bpf/offcpu_abi.h $(BPF_GEN)/vmlinux.h
+	$(if $(Q),@echo "  BPF     $<")
+	$(Q)$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -I$(BPF_GEN) -Isrc -c $< -o $@
+	$(Q)$(BPF_STRIP) -g $@
+$(BPF_GEN)/offcpu.skel.h: $(BPF_GEN)/offcpu.bpf.o
+	$(if $(Q),@echo "  SKEL    $@")
+	$(Q)$(BPFTOOL) gen skeleton $< name offcpu_skel >$@
+$(BUILD)/obj/src/record/bpf/offcpu_loader.o: $(BPF_GEN)/offcpu.skel.h
+$(BUILD)/libember-core.a: $(BUILD)/obj/src/record/bpf/offcpu_loader.o
+endif

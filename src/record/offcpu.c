@@ -17,6 +17,7 @@ struct pending {
 	u32 tid;		/* 0 = empty slot */
 	u32 stack;
 	u64 time;
+	u64 thresh;		/* the switch-out's sampling probability times OFFCPU_P_ONE */
 	u8 state;
 	bool active;		/* a switch-out waiting for its switch-in */
 	bool running;		/* switched in at in_time, not out since */
@@ -191,7 +192,8 @@ static u64 sat_add(u64 a, u64 b)
 	return a + b < a ? UINT64_MAX : a + b;
 }
 
-void offcpu__switch_out(struct offcpu *oc, u32 tid, u64 time, u64 prev_state, u32 stack)
+void offcpu__switch_out_sampled(struct offcpu *oc, u32 tid, u64 time, enum offcpu_state state, u32 stack,
+				u64 thresh)
 {
 	struct pending *p;
 
@@ -204,7 +206,13 @@ void offcpu__switch_out(struct offcpu *oc, u32 tid, u64 time, u64 prev_state, u3
 	p->active = true;
 	p->time = time;
 	p->stack = stack;
-	p->state = (u8)offcpu__state(prev_state);
+	p->state = (u8)state;
+	p->thresh = thresh && thresh < OFFCPU_P_ONE ? thresh : OFFCPU_P_ONE;
+}
+
+void offcpu__switch_out(struct offcpu *oc, u32 tid, u64 time, u64 prev_state, u32 stack)
+{
+	offcpu__switch_out_sampled(oc, tid, time, offcpu__state(prev_state), stack, OFFCPU_P_ONE);
 }
 
 void offcpu__run_end(struct offcpu *oc, u32 tid, u64 time)
@@ -234,6 +242,11 @@ bool offcpu__kernel_filter(unsigned states, char *buf, size_t size)
 }
 
 void offcpu__switch_in(struct offcpu *oc, u32 tid, u64 time)
+{
+	offcpu__switch_in_perturbed(oc, tid, time, 0);
+}
+
+void offcpu__switch_in_perturbed(struct offcpu *oc, u32 tid, u64 time, u64 perturb_ns)
 {
 	struct pending *p;
 	struct offcpu_total *t;
@@ -276,6 +289,12 @@ void offcpu__switch_in(struct offcpu *oc, u32 tid, u64 time)
 		oc->st.no_stack++;
 		oc->st.no_stack_ns = sat_add(oc->st.no_stack_ns, ns);
 		return;
+	}
+	if (p->thresh < OFFCPU_P_ONE) {	/* Horvitz-Thompson: weight 1/p, but not the sampling's own part */
+		u64 own = perturb_ns < ns ? perturb_ns : ns;
+		double w = (double)(ns - own) * (double)OFFCPU_P_ONE / (double)p->thresh + (double)own;
+
+		ns = w >= 1.8e19 ? UINT64_MAX : (u64)(w + 0.5);
 	}
 	t = total_slot(oc, p->stack, p->state);
 	t->ns = sat_add(t->ns, ns);
@@ -386,7 +405,13 @@ void offcpu__emit(const struct offcpu *oc, const struct profile *src, struct pro
 			continue;
 		node = copy_stack(dst, src, t->stack, eo->state_frame ? offcpu_state__name(t->state) : NULL,
 				  eo->suffix, &path, &pcap, &buf, &bcap);
-		profile__add(dst, node, col, t->ns);
+		if (eo->scale && t->state < OFFCPU_STATE__COUNT) {
+			double ns = (double)t->ns * eo->scale[t->state];
+
+			profile__add(dst, node, col, ns >= 1.8e19 ? UINT64_MAX : (u64)(ns + 0.5));
+		} else {
+			profile__add(dst, node, col, t->ns);
+		}
 	}
 	free(path);
 	free(buf);

@@ -49,7 +49,7 @@ struct offcpu_opts {
 /* Everything seen, and everything that did not become blocked time, by cause. */
 struct offcpu_stats {
 	u64 switches_out, switches_in;
-	u64 blocks, blocked_ns;			/* intervals accounted, and their sum */
+	u64 blocks, blocked_ns;			/* intervals accounted, and their sum (weighted by 1/p) */
 	u64 no_stack, no_stack_ns;		/* intervals whose switch-out had no stack */
 	u64 too_short, too_short_ns;		/* below min_block_ns */
 	u64 too_long, too_long_ns;		/* above max_block_ns */
@@ -89,6 +89,16 @@ const char *offcpu_state__name(enum offcpu_state s);	/* "R", "S", "D", "other" *
 void offcpu__switch_out(struct offcpu *oc, u32 tid, u64 time, u64 prev_state, u32 stack);
 
 /*
+ * A block sampled with probability p = @thresh / OFFCPU_P_ONE (the BPF
+ * path takes the stacks of only some blocks): as offcpu__switch_out, but
+ * its blocked time is weighted by 1/p (Horvitz-Thompson), so the totals
+ * estimate all blocks' time without bias. @thresh 0 counts as OFFCPU_P_ONE.
+ */
+#define OFFCPU_P_ONE (1ull << 32)
+void offcpu__switch_out_sampled(struct offcpu *oc, u32 tid, u64 time, enum offcpu_state state, u32 stack,
+				u64 thresh);
+
+/*
  * Task @tid stopped running at @time, for any reason (a switch record):
  * ends its on-CPU interval for offcpu__oncpu_sample's correction.
  */
@@ -103,6 +113,16 @@ bool offcpu__kernel_filter(unsigned states, char *buf, size_t size);
 
 /* Task @tid was switched back in at @time: closes its pending interval, if any. */
 void offcpu__switch_in(struct offcpu *oc, u32 tid, u64 time);
+
+/*
+ * As offcpu__switch_in, for a sampled block of which @perturb_ns were
+ * caused by its own sampling (the BPF path: see offcpu_abi_in): those are
+ * counted once, the rest weighted by 1/p, so the totals estimate what an
+ * exact count over all blocks, sampled or not, gives. The filters see the
+ * whole block.
+ */
+void offcpu__switch_in_perturbed(struct offcpu *oc, u32 tid, u64 time, u64 perturb_ns);
+
 
 /*
  * The kernel lost @n records: any pending switch-out may have lost its
@@ -121,6 +141,7 @@ const struct offcpu_stats *offcpu__stats(const struct offcpu *oc);
 struct offcpu_emit_opts {
 	bool state_frame;	/* insert [S]/[D]/... after the root frame */
 	const char *suffix;	/* appended to every frame but the root (OFFCPU_SUFFIX), or NULL */
+	const double *scale;	/* per enum offcpu_state: multiply the totals by this; NULL = 1 */
 };
 
 /*

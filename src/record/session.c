@@ -177,7 +177,7 @@ static u64 sample_weight(void *ctx, const struct event *ev, u32 stack)
 	struct session *s = ctx;
 	const struct event_sample *smp = &ev->sample;
 
-	if (s->ob) {
+	if (s->ob) {	/* a switch-out sampled in the kernel, with probability thresh / 2^32 */
 		enum offcpu_state st;
 		u64 thresh;
 
@@ -236,7 +236,7 @@ static void handle_record(struct session *s, const struct perf_event_header *h)
 		      h->type == PERF_RECORD_LOST || h->type == PERF_RECORD_LOST_SAMPLES) &&
 	    !event__decode(h, &ev)) {
 		if (ev.kind == EVENT_KIND__SWITCH && !ev.sw.out)
-			offcpu__switch_in(s->oc, ev.tid, ev.time);
+			offcpu__switch_in_perturbed(s->oc, ev.tid, ev.time, s->ob ? offcpu_bpf__switch_perturb(h) : 0);
 		else if (ev.kind == EVENT_KIND__SWITCH)
 			offcpu__run_end(s->oc, ev.tid, ev.time);
 		else if (ev.kind == EVENT_KIND__LOST)
@@ -624,7 +624,7 @@ static int open_events(struct session *s, struct em_diag *diag)
 			if ((err = open_all_cpus(s, &attrs[k], -1)) || (err = filter_switch_fds(s, from, k)))
 				return err;
 		}
-		return 0;
+		return s->ob ? offcpu_bpf__attach(s->ob, diag) : 0;
 	}
 	eo.inherit = true;
 	if (o->npids) {
@@ -641,7 +641,7 @@ static int open_events(struct session *s, struct em_diag *diag)
 				if (err)
 					return err;
 			}
-		return 0;
+		return s->ob ? offcpu_bpf__attach(s->ob, diag) : 0;
 	}
 	eo.enable_on_exec = true;
 	n = build_attrs(s, &eo, attrs);
@@ -656,7 +656,7 @@ static int open_events(struct session *s, struct em_diag *diag)
 		if ((err = open_all_cpus(s, &attrs[k], s->child)) || (err = filter_switch_fds(s, from, k)))
 			return err;
 	}
-	return 0;
+	return s->ob ? offcpu_bpf__attach(s->ob, diag) : 0;
 }
 
 /*
@@ -669,20 +669,25 @@ static struct profile *offcpu_profile(struct session *s, struct profile *p, stru
 	const struct record_opts *o = s->o;
 	struct profile *q = profile__new(1);
 	struct offcpu_emit_opts eo = { .state_frame = true, .suffix = o->hot_cold ? OFFCPU_SUFFIX : NULL };
+	const struct offcpu_total *tot;
+	size_t nt;
 
 	offcpu__finish(s->oc);
 	if (o->hot_cold) {
 		offcpu__emit_oncpu(s->oc, p, q, 0);
 		res->oncpu_ns = profile__total(q, 0);
 	}
+	if (s->ob) {
+		res->offcpu_bpf = true;
+		offcpu_bpf__counters(s->ob, &res->bpf, &res->bpf_bad);
+		tot = offcpu__totals(s->oc, &nt);
+		offcpu_bpf__scale(&res->bpf, tot, nt, res->bpf_scale);
+		eo.scale = res->bpf_scale;
+	}
 	offcpu__emit(s->oc, p, q, 0, &eo);
 	profile__set_value_type(q, 0, o->hot_cold ? "wall" : "off-cpu", "nanoseconds");
 	res->has_offcpu = true;
 	res->offcpu = *offcpu__stats(s->oc);
-	if (s->ob) {
-		res->offcpu_bpf = true;
-		offcpu_bpf__counters(s->ob, &res->bpf, &res->bpf_bad);
-	}
 	profile__free(p);
 	return q;
 }

@@ -13,6 +13,7 @@
 #include "record/converter.h"
 #include "record/event_spec.h"
 #include "record/offcpu.h"
+#include "record/offcpu_bpf.h"
 
 #define RECORD_MAX_EVENTS 4
 
@@ -36,6 +37,8 @@ struct record_opts {
 	bool off_cpu;			/* --off-cpu: blocked time (ns) from sched:sched_switch */
 	bool hot_cold;			/* --hot-cold: cpu-clock in ns + off-CPU, off-CPU frames "_[o]" */
 	struct offcpu_opts offcpu;	/* --min-block, --max-block, --state */
+	bool no_bpf;			/* --no-bpf: off-CPU from perf sched_switch samples, not BPF */
+	unsigned offcpu_rate;		/* BPF off-CPU: stacks per second to aim at; 0 = default */
 	volatile sig_atomic_t *stop;	/* set by a signal handler to stop cleanly; may be NULL */
 	void (*progress)(void *ctx, const struct record_progress *p);	/* may be NULL */
 	void *progress_ctx;
@@ -50,6 +53,11 @@ struct record_result {
 	bool has_offcpu;		/* off_cpu or hot_cold: @offcpu is filled */
 	struct offcpu_stats offcpu;
 	u64 oncpu_ns;			/* hot_cold: on-CPU nanoseconds in the profile */
+	bool offcpu_bpf;		/* off-CPU was recorded in the kernel (BPF): @bpf is filled */
+	struct offcpu_abi_counters bpf;	/* its exact totals (all blocks, sampled or not) */
+	u64 bpf_bad;			/* its ring records that did not decode */
+	double bpf_scale[OFFCPU_STATE__COUNT];	/* the profile's estimate scaled by these (offcpu_bpf__scale) */
+	char offcpu_note[320];		/* why off-CPU fell back to the perf path; "" = it did not */
 };
 
 /*

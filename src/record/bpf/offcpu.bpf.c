@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * offcpu.bpf.c - off-CPU accounting in the kernel for `ember record
+ * --off-cpu`. On every context switch the task leaving (if tracked) is
+ * stamped with the time and its state, and the task coming back has its
+ * blocked time added to exact per-CPU totals. Some switch-outs
+ * (offcpu_abi.h: offcpu_window) also send the task's user registers,
+ * kernel stack and a copy of its user stack to ember through a ring buffer,
+ * and an IN record when it runs again; ember unwinds those and weights
+ * them by 1/p. Side-band (mmaps, comms) comes from perf; this program owns
+ * none of it.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "record/bpf/offcpu_abi.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define PF_KTHREAD 0x00200000
+
+/* Set by ember before loading (read-only: the verifier prunes on them). */
+const volatile int filter_tgids = 1;	/* 0 = every task (-a) */
+const volatile __u32 states_kept = (1u << OFFCPU_ABI_S) | (1u << OFFCPU_ABI_D);
+const volatile __u64 min_block_ns = 0;
+const volatile __u64 max_block_ns = 0;	/* 0 = no limit */
+const volatile __u32 stack_size = 32768;	/* user stack bytes wanted past sp */
+const volatile __u64 window_ns = 100000000;
+const volatile __u64 budget = 50;		/* stacks per window per CPU */
+
+/* tgid -> 1 tracked, 2 tracked from its next exec (a command held before exec) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u8);
+} tgids SEC(".maps");
+
+struct start {
+	__u64 time;		/* switch-out; 0 = not blocked */
+	__u64 copied;		/* sampled: when the copy of its stacks was done */
+	__u64 expect;		/* expected block length: mean of recent blocks (offcpu_abi__expect) */
+	__u32 state;		/* of the block in progress */
+	__u8 tracked;		/* 1 tracked, 0 not (decided once per task, see task_start) */
+	__u8 sampled;		/* an OUT record was sent: send an IN record */
+	__u8 busy_next;		/* sampled: another task was waiting for this CPU */
+	__u8 pad;
+};
+
+/*
+ * Per-task storage: one lookup per switch (a tid hash would be one too, plus
+ * the tgid filter's), freed with the task. Untracked tasks get one too, so
+ * the tgid hash is read once per task, not on every switch.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct start);
+} starts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct offcpu_abi_cpu);
+} cpus SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 32 << 20);
+} events SEC(".maps");
+
+/* @t's storage, created on first sight with its tgid's tracking. */
+static __always_inline struct start *task_start(struct offcpu_abi_cpu *cs, struct task_struct *t)
+{
+	struct start *st = bpf_task_storage_get(&starts, t, 0, 0);
+	__u32 tgid;
+	__u8 *v;
+
+	if (st)
+		return st;
+	st = bpf_task_storage_get(&starts, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!st) {
+		cs->c.map_full++;
+		return 0;
+	}
+	if (!filter_tgids) {
+		st->tracked = 1;
+	} else {
+		tgid = t->tgid;
+		v = bpf_map_lookup_elem(&tgids, &tgid);
+		st->tracked = v && *v == 1;
+	}
+	return st;
+}
+
+/* Registers, kernel stack and user stack of @prev (the current task) into a ring record. */
+static __always_inline void send_out(void *ctx, struct offcpu_abi_cpu *cs, struct task_struct *prev, __u64 now,
+				     __u32 state, __u64 thresh, struct start *st)
+{
+	struct offcpu_abi_out *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	long n;
+	int i;
+
+	if (!r) {
+		cs->c.rb_full++;
+		return;
+	}
+	r->kind = OFFCPU_ABI__OUT;
+	r->tid = prev->pid;
+	r->pid = prev->tgid;
+	r->cpu = bpf_get_smp_processor_id();
+	r->time = now;
+	r->state = state;
+	r->flags = 0;
+	r->thresh = thresh;
+	r->ustack_bytes = 0;
+	r->ustack_lead = 0;
+	r->pad = 0;
+	/*
+	 * The kernel stack from __schedule on: the first two frames are this
+	 * program and bpf_trace_run4 (the tracepoint's BPF runner; seen on
+	 * 6.18), which the perf path's stacks do not have.
+	 */
+	n = bpf_get_stack(ctx, r->kstack, sizeof(r->kstack), 2 & BPF_F_SKIP_FIELD_MASK);
+	r->kstack_bytes = n > 0 ? (__u32)n : 0;
+	if (!(prev->flags & PF_KTHREAD)) {
+		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(prev);
+		__u64 sp, base;
+		__u32 want, got = 0;
+
+		r->flags = OFFCPU_ABI_F_USER;
+		r->regs[0] = regs->ax;
+		r->regs[1] = regs->bx;
+		r->regs[2] = regs->cx;
+		r->regs[3] = regs->dx;
+		r->regs[4] = regs->si;
+		r->regs[5] = regs->di;
+		r->regs[6] = regs->bp;
+		r->regs[7] = regs->sp;
+		r->regs[8] = regs->ip;
+		r->regs[9] = regs->r8;
+		r->regs[10] = regs->r9;
+		r->regs[11] = regs->r10;
+		r->regs[12] = regs->r11;
+		r->regs[13] = regs->r12;
+		r->regs[14] = regs->r13;
+		r->regs[15] = regs->r14;
+		r->regs[16] = regs->r15;
+		sp = r->regs[7];
+		base = sp & ~(__u64)(OFFCPU_ABI_PAGE - 1);
+		r->ustack_lead = (__u32)(sp - base);
+		want = r->ustack_lead + stack_size;
+		/*
+		 * prev is current here: bpf_probe_read_user reads its memory.
+		 * Whole pages from sp's, up to the first that faults (the end
+		 * of the stack's mapping, or a page not present: no faults are
+		 * taken here).
+		 */
+		for (i = 0; i < OFFCPU_ABI_USTACK_PAGES; i++) {
+			if (got >= want)
+				break;
+			if (bpf_probe_read_user(&r->ustack[i * OFFCPU_ABI_PAGE], OFFCPU_ABI_PAGE,
+						(void *)(base + (__u64)i * OFFCPU_ABI_PAGE)))
+				break;
+			got += OFFCPU_ABI_PAGE;
+		}
+		if (got > want)
+			got = want;
+		if (got <= r->ustack_lead)
+			cs->c.ustack_empty++;
+		else
+			r->ustack_bytes = got - r->ustack_lead;
+	}
+	/* no wakeup: ember polls every 50 ms, and a wakeup per record would cost a switch */
+	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	cs->c.sampled++;
+	st->sampled = 1;
+	st->copied = bpf_ktime_get_ns();
+}
+
+static __always_inline void switch_out(void *ctx, struct offcpu_abi_cpu *cs, struct task_struct *prev,
+				       struct task_struct *next, __u64 now, bool preempt, unsigned int prev_state)
+{
+	__u32 state = offcpu_abi__state(preempt, prev_state);
+	struct start *st = task_start(cs, prev);
+	__u64 thresh, t;
+
+	if (!st || !st->tracked)
+		return;
+	cs->c.switches_out++;
+	st->time = now;
+	st->state = state;
+	st->sampled = 0;
+	if (!(states_kept & (1u << state)))
+		return;		/* timed for the "filtered by state" count only */
+	t = offcpu_window__step(&cs->w, now, st->expect, window_ns, budget);
+	if (offcpu_window__take(&cs->w, st->expect, t, st->expect && st->expect < t ? bpf_get_prandom_u32() : 0,
+				&thresh)) {
+		st->busy_next = next->pid != 0;
+		send_out(ctx, cs, prev, now, state, thresh, st);
+	}
+}
+
+static __always_inline void switch_in(struct offcpu_abi_cpu *cs, struct task_struct *next, __u64 now)
+{
+	struct start *st = bpf_task_storage_get(&starts, next, 0, 0);
+	__u64 d, t0;
+	__u32 s;
+
+	if (!st || !st->time)
+		return;
+	t0 = st->time;
+	d = now - t0;
+	s = st->state;
+	st->time = 0;
+	if (st->sampled) {
+		struct offcpu_abi_in *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+		__u64 perturb = st->busy_next ? st->copied - t0 : 0;
+
+		if (perturb > d)
+			perturb = d;
+		st->sampled = 0;
+		if (r) {
+			r->kind = OFFCPU_ABI__IN;
+			r->tid = next->pid;
+			r->pid = next->tgid;
+			r->cpu = bpf_get_smp_processor_id();
+			r->time = now;
+			r->perturb_ns = perturb > 0xffffffffull ? 0xffffffffu : (__u32)perturb;
+			r->pad = 0;
+			bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+		} else {
+			cs->c.rb_full_in++;
+		}
+	}
+	if (s >= OFFCPU_ABI_NSTATES)
+		return;
+	if (!(states_kept & (1u << s))) {
+		cs->c.state_filtered++;
+		cs->c.state_filtered_ns += d;
+		return;
+	}
+	st->expect = offcpu_abi__expect(st->expect, d);
+	if (d < min_block_ns) {
+		cs->c.too_short++;
+		cs->c.too_short_ns += d;
+	} else if (max_block_ns && d > max_block_ns) {
+		cs->c.too_long++;
+		cs->c.too_long_ns += d;
+	} else {
+		cs->c.blocks[s]++;
+		cs->c.ns[s] += d;
+	}
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_struct *next, unsigned int prev_state)
+{
+	__u32 zero = 0;
+	struct offcpu_abi_cpu *cs = bpf_map_lookup_elem(&cpus, &zero);
+	__u64 now;
+
+	if (!cs)
+		return 0;
+	now = bpf_ktime_get_ns();
+	if (prev->pid)
+		switch_out(ctx, cs, prev, next, now, preempt, prev_state);
+	if (next->pid)
+		switch_in(cs, next, now);
+	return 0;
+}
+
+/* Threads and children of tracked processes are tracked (perf's inherit, on the perf path). */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = parent->tgid, ctgid = child->tgid;
+	struct start *ps, *cst;
+	__u8 one = 1;
+
+	if (!filter_tgids)
+		return 0;
+	ps = bpf_task_storage_get(&starts, parent, 0, 0);
+	if (!ps || !ps->tracked) {
+		__u8 *v = bpf_map_lookup_elem(&tgids, &ptgid);
+
+		if (!v || *v != 1)
+			return 0;
+	}
+	cst = bpf_task_storage_get(&starts, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (cst)
+		cst->tracked = 1;
+	if (ptgid != ctgid)
+		bpf_map_update_elem(&tgids, &ctgid, &one, BPF_ANY);
+	return 0;
+}
+
+/* A command is tracked from its exec on, as perf's enable_on_exec does. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 tgid = p->tgid;
+	struct start *st;
+	__u8 *v;
+
+	if (!filter_tgids)
+		return 0;
+	v = bpf_map_lookup_elem(&tgids, &tgid);
+	if (!v || *v != 2)
+		return 0;
+	*v = 1;
+	st = bpf_task_storage_get(&starts, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (st)
+		st->tracked = 1;
+	return 0;
+}

@@ -1,0 +1,185 @@
+/*
+ * offcpu_bpf.c - the kernel-free half of BPF off-CPU recording: ring
+ * records (offcpu_abi.h) turned into the perf records events.c decodes, the
+ * sampled switch-out's state and threshold read back from such a sample,
+ * and per-CPU counter sums. Loading the program is src/record/bpf/offcpu_loader.c.
+ */
+#include "record/offcpu_bpf.h"
+#include "record/events.h"
+#include "record/perf_event.h"
+
+#include <string.h>
+
+/* Appends to a record under construction; the caller checked the space. */
+struct synth {
+	u8 *p;
+};
+
+static void put64(struct synth *s, u64 v)
+{
+	memcpy(s->p, &v, 8);
+	s->p += 8;
+}
+
+static void put32x2(struct synth *s, u32 a, u32 b)
+{
+	put64(s, (u64)a | (u64)b << 32);
+}
+
+/* Raw data of a synthesized sample: u32 size, then mark, state, threshold, padding (size + 4 = 24). */
+#define RAW_SIZE 20
+
+u64 offcpu_bpf__budget(const struct offcpu_bpf_opts *o)
+{
+	u64 rate = o->max_rate ? o->max_rate : OFFCPU_BPF_DEFAULT_RATE;
+	u64 b = rate * (OFFCPU_BPF_WINDOW_NS / 1000000) / 1000 / (u64)(o->ncpus > 0 ? o->ncpus : 1);
+
+	return b ? b : 1;
+}
+
+static const struct perf_event_header *synth_in(const struct offcpu_abi_in *r, void *buf)
+{
+	struct perf_event_header *h = buf;
+	struct synth s = { (u8 *)(h + 1) };
+
+	h->type = PERF_RECORD_SWITCH;
+	h->misc = 0;	/* switch-in */
+	put32x2(&s, r->pid, r->tid);
+	put64(&s, r->time);
+	put32x2(&s, r->cpu, r->perturb_ns);	/* the trailer's reserved word: see offcpu_bpf__switch_perturb */
+	h->size = (uint16_t)(s.p - (u8 *)h);
+	return h;
+}
+
+u64 offcpu_bpf__switch_perturb(const struct perf_event_header *h)
+{
+	u32 v;
+
+	if (h->type != PERF_RECORD_SWITCH || h->size != 32)
+		return 0;
+	memcpy(&v, (const u8 *)h + 28, 4);
+	return v;
+}
+
+static const struct perf_event_header *synth_out(const struct offcpu_abi_out *r, void *buf, size_t cap)
+{
+	struct perf_event_header *h = buf;
+	struct synth s = { (u8 *)(h + 1) };
+	u32 nk = r->kstack_bytes / 8, i;
+	u64 ustack, fixed;
+	uint16_t mark = OFFCPU_BPF_RAW_MARK, state = (uint16_t)r->state;
+	u8 raw[RAW_SIZE] = { 0 };
+	bool user = r->flags & OFFCPU_ABI_F_USER;
+
+	if (r->kstack_bytes > sizeof(r->kstack) || r->kstack_bytes % 8 || r->state >= OFFCPU_ABI_NSTATES ||
+	    r->ustack_lead >= OFFCPU_ABI_PAGE || r->ustack_bytes > OFFCPU_ABI_USTACK_MAX - r->ustack_lead)
+		return NULL;
+	/* everything but the stack bytes: header, 6 words, callchain, raw, abi, regs, size, dyn_size */
+	fixed = 8 + 6 * 8 + (1 + (u64)nk) * 8 + 4 + RAW_SIZE + 8 + (user ? OFFCPU_ABI_NREGS * 8 + 16 : 8);
+	ustack = user ? ((u64)r->ustack_bytes + 7) & ~7ull : 0;
+	if (fixed + ustack > 0xfff8)
+		ustack = (0xfff8 - fixed) & ~7ull;	/* cut: a perf record's size is 16 bits */
+	if (fixed + ustack > cap)
+		return NULL;
+	h->type = PERF_RECORD_SAMPLE;
+	h->misc = PERF_RECORD_MISC_KERNEL;
+	put64(&s, user ? r->regs[8] : nk ? r->kstack[0] : 0);	/* ip */
+	put32x2(&s, r->pid, r->tid);
+	put64(&s, r->time);
+	put32x2(&s, r->cpu, 0);
+	put64(&s, 1);	/* period */
+	put64(&s, 1 + (u64)nk);
+	put64(&s, PERF_CONTEXT_KERNEL);
+	for (i = 0; i < nk && i < OFFCPU_ABI_KSTACK_MAX; i++)
+		put64(&s, r->kstack[i]);
+	memcpy(raw, &mark, 2);
+	memcpy(raw + 2, &state, 2);
+	memcpy(raw + 4, &r->thresh, 8);
+	{
+		u32 size = RAW_SIZE;
+
+		memcpy(s.p, &size, 4);
+		memcpy(s.p + 4, raw, RAW_SIZE);
+		s.p += 4 + RAW_SIZE;
+	}
+	if (!user) {
+		put64(&s, PERF_SAMPLE_REGS_ABI_NONE);
+		put64(&s, 0);	/* no stack */
+	} else {
+		u64 dyn = r->ustack_bytes < ustack ? r->ustack_bytes : ustack;
+
+		put64(&s, PERF_SAMPLE_REGS_ABI_64);
+		for (i = 0; i < OFFCPU_ABI_NREGS; i++)
+			put64(&s, r->regs[i]);
+		put64(&s, ustack);
+		memcpy(s.p, r->ustack + r->ustack_lead, dyn);
+		memset(s.p + dyn, 0, ustack - dyn);
+		s.p += ustack;
+		put64(&s, dyn);
+	}
+	h->size = (uint16_t)(s.p - (u8 *)h);
+	return h;
+}
+
+const struct perf_event_header *offcpu_bpf__synth(const void *rec, size_t size, void *buf, size_t cap)
+{
+	u32 kind;
+
+	if (size < 4 || cap < 64)
+		return NULL;
+	memcpy(&kind, rec, 4);
+	if (kind == OFFCPU_ABI__IN && size >= sizeof(struct offcpu_abi_in)) {
+		struct offcpu_abi_in r;
+
+		memcpy(&r, rec, sizeof(r));
+		return synth_in(&r, buf);
+	}
+	/* the ring hands out records aligned to 8: read the big one in place */
+	if (kind == OFFCPU_ABI__OUT && size >= sizeof(struct offcpu_abi_out) && !((uintptr_t)rec & 7))
+		return synth_out(rec, buf, cap);
+	return NULL;
+}
+
+bool offcpu_bpf__sample_info(const struct event_sample *s, enum offcpu_state *state, u64 *thresh)
+{
+	uint16_t mark, st;
+
+	if (!s->raw || s->raw_size < 12)
+		return false;
+	memcpy(&mark, s->raw, 2);
+	if (mark != OFFCPU_BPF_RAW_MARK)
+		return false;
+	memcpy(&st, s->raw + 2, 2);
+	memcpy(thresh, s->raw + 4, 8);
+	*state = st < OFFCPU_STATE__COUNT ? (enum offcpu_state)st : OFFCPU_STATE__OTHER;
+	return true;
+}
+
+void offcpu_bpf__sum(const struct offcpu_abi_counters *per_cpu, size_t n, struct offcpu_abi_counters *out)
+{
+	const size_t words = sizeof(*out) / 8;
+	size_t i, k;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n; i++) {
+		u64 a[sizeof(*out) / 8], b[sizeof(*out) / 8];
+
+		memcpy(a, out, sizeof(*out));
+		memcpy(b, &per_cpu[i], sizeof(*out));
+		for (k = 0; k < words; k++)
+			a[k] += b[k];
+		memcpy(out, a, sizeof(*out));
+	}
+}
+
+void offcpu_bpf__scale(const struct offcpu_abi_counters *c, const struct offcpu_total *t, size_t n, double *scale)
+{
+	double est[OFFCPU_STATE__COUNT] = { 0 };
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].stack != OFFCPU_NO_STACK && t[i].state < OFFCPU_STATE__COUNT)
+			est[t[i].state] += (double)t[i].ns;
+	for (i = 0; i < OFFCPU_STATE__COUNT; i++)
+		scale[i] = est[i] > 0 && i < OFFCPU_ABI_NSTATES && c->ns[i] ? (double)c->ns[i] / est[i] : 1.0;
+}
