@@ -22,12 +22,13 @@
 
 static void *first_malloc(size_t n);
 static void *first_calloc(size_t n, size_t size);
+static void *first_realloc(void *p, size_t n);
 static void first_free(void *p);
 
 /* Until resolve() runs they point at the first_* functions, which resolve. */
 static void *(*real_malloc)(size_t) = first_malloc;
 static void *(*real_calloc)(size_t, size_t) = first_calloc;
-static void *(*real_realloc)(void *, size_t);
+static void *(*real_realloc)(void *, size_t) = first_realloc;
 static void (*real_free)(void *) = first_free;
 static int (*real_posix_memalign)(void **, size_t, size_t);
 static void *(*real_aligned_alloc)(size_t, size_t);
@@ -89,7 +90,8 @@ static void resolve(void)
 		real_calloc = (void *(*)(size_t, size_t))f;
 	if ((f = dlsym(RTLD_NEXT, "malloc")))
 		real_malloc = (void *(*)(size_t))f;
-	real_realloc = dlsym(RTLD_NEXT, "realloc");
+	if ((f = dlsym(RTLD_NEXT, "realloc")))
+		real_realloc = (void *(*)(void *, size_t))f;
 	if ((f = dlsym(RTLD_NEXT, "free")))
 		real_free = (void (*)(void *))f;
 	real_posix_memalign = dlsym(RTLD_NEXT, "posix_memalign");
@@ -112,6 +114,14 @@ static void *first_calloc(size_t n, size_t size)
 	if (real_calloc != first_calloc)
 		return real_calloc(n, size);
 	return n && size > SIZE_MAX / n ? NULL : boot_alloc(n * size);
+}
+
+static void *first_realloc(void *p, size_t n)
+{
+	resolve();
+	if (real_realloc != first_realloc)
+		return real_realloc(p, n);
+	return p ? NULL : boot_alloc(n);
 }
 
 static void first_free(void *p)
@@ -156,14 +166,18 @@ struct shard {
 
 static struct shard shards[SHARDS];
 /*
- * How many live sampled blocks hash to each of FILTER buckets: a free whose
- * bucket is 0 was not sampled and skips the shard lock (nearly every free,
- * since a few hundred sampled blocks are live at the default rate). The
- * count is raised before malloc returns the block, so any thread that frees
- * it sees it.
+ * How many live sampled blocks hash to each of FILTER buckets, and a bitmap
+ * of the buckets that have any: a free whose bit is clear was not sampled and
+ * skips the shard lock (nearly every free, since a few hundred sampled blocks
+ * are live at the default rate). The bitmap is 8 KiB, so that lookup stays
+ * in the L1 cache; a bucket lies in one shard (the hash's top bits choose
+ * both), whose lock guards its count and bit. The bit is set before malloc
+ * returns the block, so any thread that frees it sees it.
  */
-#define FILTER (1u << 16)
-static _Atomic u32 live_filter[FILTER];
+#define FILTER_SHIFT 48
+#define FILTER (1u << (64 - FILTER_SHIFT))
+static u32 bucket_n[FILTER];
+static _Atomic u64 bucket_bits[FILTER / 64];
 static atomic_int heap_gen;		/* bumped when the rate changes */
 static struct stackmap heap_map;	/* alloc n, alloc bytes, free n, free bytes */
 static struct spin map_lock;
@@ -174,9 +188,26 @@ static u64 ptr_hash(u64 p)
 	return (p >> 4) * 0x9e3779b97f4a7c15ULL;
 }
 
-static _Atomic u32 *filter_of(u64 ptr)
+static u32 bucket_of(u64 ptr)
 {
-	return &live_filter[(ptr_hash(ptr) >> 32) & (FILTER - 1)];
+	return (u32)(ptr_hash(ptr) >> FILTER_SHIFT);
+}
+
+/* Called with @ptr's shard locked. */
+static void filter_add(u64 ptr)
+{
+	u32 b = bucket_of(ptr);
+
+	if (!bucket_n[b]++)
+		atomic_fetch_or_explicit(&bucket_bits[b / 64], 1ull << (b % 64), memory_order_relaxed);
+}
+
+static void filter_sub(u64 ptr)
+{
+	u32 b = bucket_of(ptr);
+
+	if (!--bucket_n[b])
+		atomic_fetch_and_explicit(&bucket_bits[b / 64], ~(1ull << (b % 64)), memory_order_relaxed);
 }
 
 /* Called with the shard locked and in_hook set. */
@@ -210,7 +241,7 @@ static void shard_insert(struct shard *s, u64 ptr, u32 stack, u64 size)
 	if (!s->e[i].ptr) {
 		s->n++;
 		atomic_fetch_add(&live_count, 1);
-		atomic_fetch_add_explicit(filter_of(ptr), 1, memory_order_relaxed);
+		filter_add(ptr);
 	}
 	s->e[i] = (struct live){ ptr, stack, size };
 }
@@ -246,12 +277,13 @@ static bool shard_remove(struct shard *s, u64 ptr, struct live *out)
 done:
 	s->n--;
 	atomic_fetch_sub(&live_count, 1);
-	atomic_fetch_sub_explicit(filter_of(ptr), 1, memory_order_relaxed);
+	filter_sub(ptr);
 	return true;
 }
 
 static struct shard *shard_of(u64 ptr)
 {
+	_Static_assert(SHARDS == 64 && FILTER_SHIFT <= 58, "a filter bucket lies in one shard");
 	return &shards[(ptr_hash(ptr) >> 58) & (SHARDS - 1)];
 }
 
@@ -423,16 +455,10 @@ static __attribute__((noinline)) void note_free_slow(struct preload_thread *t, v
  */
 static inline bool maybe_sampled(void *p)
 {
+	u32 b = bucket_of((u64)p);
+
 	return unlikely(atomic_load_explicit(&live_count, memory_order_relaxed)) &&
-	       unlikely(atomic_load_explicit(filter_of((u64)p), memory_order_relaxed));
-}
-
-static inline void note_free(void *p)
-{
-	struct preload_thread *t = &preload_self;
-
-	if (maybe_sampled(p) && !t->in_hook)
-		note_free_slow(t, p);
+	       unlikely((atomic_load_explicit(&bucket_bits[b / 64], memory_order_relaxed) >> (b % 64)) & 1);
 }
 
 long heap__set_rate(long rate)
@@ -509,7 +535,8 @@ void heap__atfork_child(bool follow)
 		shards[i].n = 0;
 	}
 	atomic_store(&live_count, 0);
-	memset(live_filter, 0, sizeof(live_filter));
+	memset(bucket_n, 0, sizeof(bucket_n));
+	memset(bucket_bits, 0, sizeof(bucket_bits));
 	if (heap_map.slots)
 		stackmap__clear(&heap_map);
 	atomic_fetch_add(&heap_gen, 1);
@@ -582,21 +609,40 @@ static __attribute__((noinline)) void *realloc_spare(void *p, size_t n)
 	return q;
 }
 
-EXPORT void *realloc(void *p, size_t n)
+/* realloc of a block that may be sampled, with the countdown run out, or by ember itself. */
+static __attribute__((noinline)) void *realloc_slow(void *p, size_t n)
 {
+	struct preload_thread *t = &preload_self;
+	long rate = atomic_load_explicit(&heap_rate_v, memory_order_relaxed);
 	void *q;
 
-	if (unlikely(is_spare(p) || preload_self.use_reserve))
+	if (t->use_reserve)
 		return realloc_spare(p, n);
-	if (unlikely(!real_realloc)) {
-		resolve();
-		if (!real_realloc)
-			return p ? NULL : boot_alloc(n);
-	}
-	note_free(p);
+	if (!t->in_hook && maybe_sampled(p))
+		note_free_slow(t, p);
 	q = real_realloc(p, n);
-	note_alloc(q, n);
+	if (t->heap_next <= 0) {
+		if (t->in_hook)
+			t->heap_next = next_gap(rate);
+		else if (q && rate)
+			note_alloc_slow(t, q, n, rate);
+	}
 	return q;
+}
+
+EXPORT void *realloc(void *p, size_t n)
+{
+	struct preload_thread *t;
+
+	if (unlikely(is_spare(p)))
+		return realloc_spare(p, n);
+	if (likely(!atomic_load_explicit(&heap_gate, memory_order_relaxed)))
+		return real_realloc(p, n);
+	t = &preload_self;
+	t->heap_next -= (s64)n;
+	if (likely(t->heap_next > 0) && likely(!maybe_sampled(p)))
+		return real_realloc(p, n);
+	return realloc_slow(p, n);
 }
 
 EXPORT int posix_memalign(void **out, size_t align, size_t n)
