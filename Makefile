@@ -155,6 +155,9 @@ $(BUILD)/pic/libember-core.a: $(BUILD)/pic/$(RENDER_GEN).o
 RECORD_SRCS := $(wildcard src/record/*.c src/unwind/*.c src/symbols/*.c)
 $(BUILD)/libember-core.a: $(RECORD_SRCS:%.c=$(BUILD)/obj/%.o)
 LDLIBS += -lelf -ldw -lstdc++
+# Rust symbol names (legacy and v0) through libiberty's rust_demangle (src/symbols/demangle.c);
+# libiberty.a is PIC, but libember.so does not call the demangler, so nothing of it is linked there
+LDLIBS += -liberty
 # libember.so unwinds CPU samples with the same CFI code (src/preload/rawstack.c)
 $(BUILD)/pic/libember-core.a: $(patsubst %.c,$(BUILD)/pic/%.o,$(wildcard src/unwind/*.c src/symbols/*.c))
 WORKLOAD_CFLAGS := -O2 -g -fomit-frame-pointer -Wall -Wextra -Werror
