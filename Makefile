@@ -128,6 +128,8 @@ all test check: $(BUILD)/libember.so
 # the unit tests link the preload pieces that do not interpose anything
 PRELOAD_UNIT := $(wildcard src/preload/ringbuf.c src/preload/stackmap.c)
 $(BUILD)/unit-tests: $(PRELOAD_UNIT:%.c=$(BUILD)/obj/%.o)
+# ... and the option parser (tests/unit/test_opt.c)
+$(BUILD)/unit-tests: $(BUILD)/obj/src/cli/opt.o
 # ThreadSanitizer on the sample ring and stack map (their unit tests, clang).
 .PHONY: tsan-preload
 tsan-preload:

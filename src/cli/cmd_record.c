@@ -55,7 +55,8 @@ static const struct opt_usage record_usage = {
 		"  ember record -a --pid --duration 5 -o system.svg\n"
 		"  ember record --off-cpu -o blocked.folded -- ./app   (ns blocked, by stack and state)\n"
 		"  ember record --hot-cold -- ./app                    (on- and off-CPU ns in one graph)\n"
-		"  ember record -e page-faults -- make                 (see ember record -l)\n",
+		"  ember record -e page-faults -- make                 (see ember record -l)\n"
+		"  ember record -e page-faults -e sched:sched_process_exec -o ev.folded -- make\n",
 };
 
 struct status_ctx {
@@ -256,33 +257,42 @@ static int list_events(void)
 	return event_list__write(stdout, have ? &t : NULL, have ? NULL : d.msg) ? EXIT_FAILURE_RUNTIME : EXIT_OK;
 }
 
-/* "-e a,b": up to RECORD_MAX_EVENTS specs, at most one of them a software event. */
-static bool parse_events(struct record_opts *o, struct event_spec *specs, const char *list)
+/*
+ * "-e a,b -e c": every -e, each a comma list, into up to RECORD_MAX_EVENTS
+ * specs, at most one of them a software event.
+ */
+static bool parse_events(struct record_opts *o, struct event_spec *specs, const struct opt_strings *lists)
 {
 	struct em_diag d = { 0 };
-	size_t n = 0, nsw = 0;
-	char *copy = strdup(list), *save = NULL, *tok;
-	bool ok = copy != NULL;
+	size_t n = 0, nsw = 0, before;
+	unsigned i;
+	bool ok = true;
 
-	for (tok = ok ? strtok_r(copy, ",", &save) : NULL; ok && tok; tok = strtok_r(NULL, ",", &save)) {
-		if (n == RECORD_MAX_EVENTS) {
-			report_error("-e: at most %d events per recording", RECORD_MAX_EVENTS);
-			ok = false;
-		} else if (event_spec__parse(tok, &specs[n], &d)) {
-			report_error("%s", d.msg);
-			ok = false;
-		} else if (specs[n].kind == EVENT_SPEC__SOFTWARE && ++nsw > 1) {
-			report_error("-e: one software event per recording (their samples cannot be told "
-				     "apart); tracepoints and uprobes can be added");
-			ok = false;
-		} else {
-			n++;
+	for (i = 0; ok && i < lists->n; i++) {
+		char *copy = strdup(lists->v[i]), *save = NULL, *tok;
+
+		ok = copy != NULL;
+		before = n;
+		for (tok = ok ? strtok_r(copy, ",", &save) : NULL; ok && tok; tok = strtok_r(NULL, ",", &save)) {
+			if (n == RECORD_MAX_EVENTS) {
+				report_error("-e: at most %d events per recording", RECORD_MAX_EVENTS);
+				ok = false;
+			} else if (event_spec__parse(tok, &specs[n], &d)) {
+				report_error("%s", d.msg);
+				ok = false;
+			} else if (specs[n].kind == EVENT_SPEC__SOFTWARE && ++nsw > 1) {
+				report_error("-e: one software event per recording (their samples cannot be told "
+					     "apart); tracepoints and uprobes can be added");
+				ok = false;
+			} else {
+				n++;
+			}
 		}
-	}
-	free(copy);
-	if (ok && !n) {
-		report_error("-e expects EVENT[,EVENT...]; 'ember record -l' lists them");
-		ok = false;
+		free(copy);
+		if (ok && n == before) {
+			report_error("-e expects EVENT[,EVENT...]; 'ember record -l' lists them");
+			ok = false;
+		}
 	}
 	o->events = specs;
 	o->nevents = n;
@@ -290,10 +300,10 @@ static bool parse_events(struct record_opts *o, struct event_spec *specs, const 
 }
 
 /* -e, --min-block, --max-block, --state into @o; false after printing the error. */
-static bool parse_event_options(struct record_opts *o, struct event_spec *specs, const char *event,
+static bool parse_event_options(struct record_opts *o, struct event_spec *specs, const struct opt_strings *events,
 				const char *min_block, const char *max_block, const char *states)
 {
-	if (event && !parse_events(o, specs, event))
+	if (events->n && !parse_events(o, specs, events))
 		return false;
 	if (o->nevents && (o->off_cpu || o->hot_cold)) {
 		report_error("-e cannot be combined with --off-cpu or --hot-cold");
@@ -402,9 +412,10 @@ static int write_svg(FILE *out, const struct profile *p, const char *subtitle, c
 
 int cmd_record(int argc, const char **argv)
 {
-	const char *output = NULL, *pid_list = NULL, *stack_arg = NULL, *event = NULL;
+	const char *output = NULL, *pid_list = NULL, *stack_arg = NULL;
 	const char *min_block = NULL, *max_block = NULL, *states = NULL;
 	struct event_spec specs[RECORD_MAX_EVENTS];
+	struct opt_strings events = { 0 };	/* each -e */
 	bool list = false;
 	struct record_opts o = { 0 };
 	struct record_result res = { 0 };
@@ -425,7 +436,7 @@ int cmd_record(int argc, const char **argv)
 		{ "quiet", 'q', OPT_FLAG, &quiet, NULL, "no status line and no summary" },
 		{ "verbose", 'v', OPT_FLAG, &verbose, NULL, "also print unwinding statistics" },
 		{ "check-unwind", 0, OPT_FLAG, &o.conv.check_unwind, NULL, "also unwind every sample with elfutils' libdwfl and count disagreements (slow; for tests)" },
-		{ "event", 'e', OPT_STRING, &event, "EVENT", "sample EVENT[,EVENT...] instead of cpu-clock: a software event, SYSTEM:TRACEPOINT or u:PATH:FUNCTION; counts per stack (several: a base frame names each)" },
+		{ "event", 'e', OPT_STRINGS, &events, "EVENT", "sample EVENT instead of cpu-clock: a software event, SYSTEM:TRACEPOINT or u:PATH:FUNCTION; counts per stack. Several: -e A -e B or -e A,B (a base frame names each)" },
 		{ "list", 'l', OPT_FLAG, &list, NULL, "list the events -e accepts on this machine" },
 		{ "off-cpu", 0, OPT_FLAG, &o.off_cpu, NULL, "record blocked time instead: stacks as threads leave the CPU, weighted in ns until they run again" },
 		{ "hot-cold", 0, OPT_FLAG, &o.hot_cold, NULL, "on-CPU and off-CPU time in ns in one profile; off-CPU frames end in _[o]" },
@@ -446,7 +457,7 @@ int cmd_record(int argc, const char **argv)
 		return nargs == -2 ? EXIT_OK : EXIT_USAGE;
 	if (list)
 		return list_events();
-	if (!parse_event_options(&o, specs, event, min_block, max_block, states))
+	if (!parse_event_options(&o, specs, &events, min_block, max_block, states))
 		return EXIT_USAGE;
 	if ((nargs > 0) + (pid_list != NULL) + o.system_wide > 1 ||
 	    (nargs == 0 && !pid_list && !o.system_wide)) {

@@ -15,6 +15,21 @@ static int set_value(const struct opt *o, const char *val, const char *shown)
 	case OPT_STRING:
 		*(const char **)o->target = val;
 		return 0;
+	case OPT_STRINGS: {
+		struct opt_strings *l = o->target;
+
+		if (l->n == OPT_STRINGS_MAX) {
+			if (o->long_name)
+				fprintf(stderr, "ember: option '--%s' given more than %d times\n", o->long_name,
+					OPT_STRINGS_MAX);
+			else
+				fprintf(stderr, "ember: option '-%c' given more than %d times\n", o->short_name,
+					OPT_STRINGS_MAX);
+			return -1;
+		}
+		l->v[l->n++] = val;
+		return 0;
+	}
 	case OPT_UINT: {
 		unsigned long v;
 

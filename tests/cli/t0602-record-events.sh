@@ -1,8 +1,9 @@
 # t0602: `ember record -e EVENT` and `-l`: a uprobe on a function the
 # workload calls exactly 1000 times counts exactly 1000 (and the probe is
 # gone afterwards), page faults and sched:sched_process_exec give stacks on
-# a shell pipeline, -l lists software events and this machine's
-# tracepoints, and a wrong name is a usage error that suggests the right one.
+# a shell pipeline, several events (-e A,B or -e A -e B) get a base frame
+# each, -l lists software events and this machine's tracepoints, and a wrong
+# name is a usage error that suggests the right one.
 . "$(dirname "$0")/lib.sh"
 WL=$EMBER_ROOT/${EMBER_BUILD:-build}/workloads/offcpu_truth
 [ -x "$WL" ] || skip "offcpu_truth workload not built (make build/workloads/offcpu_truth)"
@@ -13,6 +14,13 @@ expect_status 2 "$EMBER" record -e u:/bin/true -- true
 expect_status 2 "$EMBER" record --min-block 1ms -- true
 expect_match "$T/err" 'need --off-cpu or --hot-cold'
 expect_status 2 "$EMBER" record --off-cpu -e page-faults -- true
+# -e repeats (and mixes with comma lists); the limits count every -e
+expect_status 2 "$EMBER" record -e cs -e faults -- true
+expect_match "$T/err" 'one software event per recording'
+expect_status 2 "$EMBER" record -e page-faults -e '' -- true
+expect_match "$T/err" '-e expects EVENT'
+expect_status 2 "$EMBER" record -e sched:a,sched:b -e sched:c -e sched:d,sched:e -- true
+expect_match "$T/err" 'at most 4 events'
 expect_status 0 "$EMBER" record -l
 expect_match "$T/out" '^  page-faults, faults '
 expect_match "$T/out" '^  u:PATH:FUNCTION '
@@ -45,3 +53,11 @@ expect_match both.folded '^\[counted_call\];offcpu_truth;_start;.*;main;counted_
 expect_match both.folded '^\[sched:sched_process_exec\];ls;.* 1$'
 expect_status 2 "$EMBER" record -e cs,faults -- true
 expect_match "$T/err" 'one software event per recording'
+
+# the same with -e given three times, a software event among them
+expect_status 0 "$EMBER" record --stack-size 8K -e "u:$WL:counted_call" -e sched:sched_process_exec -e page-faults -o three.folded -- sh -c "'$WL' >/dev/null; ls >/dev/null"
+grep -v '^\[page-faults\]' three.folded
+expect_match three.folded '^\[counted_call\];offcpu_truth;_start;.*;main;counted_call 1000$'
+expect_match three.folded '^\[sched:sched_process_exec\];ls;.* 1$'
+expect_match three.folded '^\[page-faults\];(ls|sh|offcpu_truth);.* [0-9]+$'
+[ "$(grep -c '^\[' three.folded)" = "$(wc -l <three.folded)" ] || fail "a stack without its event's base frame"
