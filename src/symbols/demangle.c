@@ -36,6 +36,8 @@ static void rust_out__append(const char *data, size_t len, void *opaque)
 {
 	struct rust_out *o = opaque;
 
+	if (!len)	/* libiberty passes (NULL, 0) for an empty identifier */
+		return;
 	if (len > RUST_NAME_MAX - o->n)
 		longjmp(o->too_long, 1);
 	if (o->n + len + 1 > o->cap) {
