@@ -178,23 +178,38 @@ u32 rawstack__unwind(u32 id, u64 *pcs, u32 max, u32 fp_depth)
 }
 
 /*
- * This thread's own stack, from here: the registers getcontext() saves (the
- * callee-saved ones, SP, IP) and the live stack up to its recorded end - the
- * callers' frames do not change while this runs, so nothing is copied.
+ * This thread's own stack, from here: the callee-saved registers, SP and IP
+ * read by one asm block (getcontext() would do too, but it makes a
+ * sigprocmask system call per sample) and the live stack up to its recorded
+ * end - the callers' frames do not change while this runs, so nothing is
+ * copied.
  */
 __attribute__((noinline)) u32 rawstack__unwind_here(u64 *pcs, u32 max, u32 fp_depth)
 {
 	u64 hi = preload_self.stack_hi, sp;
 	struct unwind_regs regs;
 	struct unwind_stack st;
-	ucontext_t uc;
+	greg_t g[NGREG] = { 0 };
 
 	if (!atomic_load_explicit(&enabled, memory_order_relaxed) || !hi)
 		return 0;
-	memset(&uc, 0, sizeof(uc));
-	if (getcontext(&uc))
-		return 0;
-	regs_from(&regs, uc.uc_mcontext.gregs,
+	/* one block: SP and IP belong together (IP = the label after it) */
+	__asm__ volatile("lea 1f(%%rip), %%rax\n\t"
+			 "mov %%rax, %c[rip](%[g])\n\t"
+			 "mov %%rsp, %c[rsp](%[g])\n\t"
+			 "mov %%rbp, %c[rbp](%[g])\n\t"
+			 "mov %%rbx, %c[rbx](%[g])\n\t"
+			 "mov %%r12, %c[r12](%[g])\n\t"
+			 "mov %%r13, %c[r13](%[g])\n\t"
+			 "mov %%r14, %c[r14](%[g])\n\t"
+			 "mov %%r15, %c[r15](%[g])\n"
+			 "1:"
+			 :
+			 : [g] "r"(g), [rip] "i"(REG_RIP * 8), [rsp] "i"(REG_RSP * 8),
+			   [rbp] "i"(REG_RBP * 8), [rbx] "i"(REG_RBX * 8), [r12] "i"(REG_R12 * 8),
+			   [r13] "i"(REG_R13 * 8), [r14] "i"(REG_R14 * 8), [r15] "i"(REG_R15 * 8)
+			 : "rax", "memory");
+	regs_from(&regs, g,
 		  1u << UNWIND_REG__RBX | 1u << UNWIND_REG__RBP | 1u << UNWIND_REG__RSP |
 		  1u << UNWIND_REG__R12 | 1u << UNWIND_REG__R13 | 1u << UNWIND_REG__R14 |
 		  1u << UNWIND_REG__R15 | 1u << UNWIND_REG__RIP);
