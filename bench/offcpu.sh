@@ -24,42 +24,9 @@ command -v perf >/dev/null || { echo "needs perf (linux-perf)" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "run as root (tracepoints and system-wide perf need it)" >&2; exit 2; }
 mkdir -p "$DIR"
 
-# The ping-pong program, built here (it is only the benchmark's subject).
-cat >"$DIR/pingpong.c" <<'C'
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
-static int ab[2], ba[2];
-static long rounds;
-static void *pong(void *arg)
-{
-	char c;
-	long i;
-	(void)arg;
-	for (i = 0; i < rounds; i++)
-		if (read(ab[0], &c, 1) != 1 || write(ba[1], &c, 1) != 1)
-			abort();
-	return NULL;
-}
-int main(int argc, char **argv)
-{
-	pthread_t t;
-	char c = 'x';
-	long i;
-	rounds = argc > 1 ? atol(argv[1]) : 100000;
-	if (pipe(ab) || pipe(ba))
-		return 1;
-	pthread_create(&t, NULL, pong, NULL);
-	for (i = 0; i < rounds; i++)
-		if (write(ab[1], &c, 1) != 1 || read(ba[0], &c, 1) != 1)
-			abort();
-	pthread_join(t, NULL);
-	return 0;
-}
-C
-$CC -O2 -g -pthread -o "$DIR/pingpong" "$DIR/pingpong.c"
-WL=("$DIR/pingpong" "$ROUNDS")
+# The ping-pong program (tests/workloads/offcpu_switchy.c, as t0605 runs it).
+$CC -O2 -g -pthread -o "$DIR/pingpong" "$REPO/tests/workloads/offcpu_switchy.c"
+WL=("$DIR/pingpong" pingpong "$ROUNDS")
 
 now() { date +%s%N; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -85,8 +52,12 @@ fi
 rm -f "$DIR"/r-*
 for i in $(seq "$RUNS"); do
 	"${WLT[@]}" "${WL[@]}"; wl_ms >>"$DIR/r-alone"
-	perf record -q -e sched:sched_switch -g -o "$DIR/sw.data" -- "${WLT[@]}" "${WL[@]}" 2>/dev/null
-	wl_ms >>"$DIR/r-perf-sched-switch"
+	# perf 6.1.192 sometimes aborts at the end of this recording: such a run is left out
+	if perf record -q -e sched:sched_switch -g -o "$DIR/sw.data" -- "${WLT[@]}" "${WL[@]}" 2>/dev/null; then
+		wl_ms >>"$DIR/r-perf-sched-switch"
+	else
+		echo "perf record -e sched:sched_switch -g failed (status $?); run left out" >&2
+	fi
 	if [ $perf_offcpu = yes ]; then
 		perf record -q --off-cpu -o "$DIR/off.data" -- "${WLT[@]}" "${WL[@]}" 2>/dev/null
 		wl_ms >>"$DIR/r-perf-off-cpu"

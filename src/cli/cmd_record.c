@@ -190,6 +190,8 @@ static void bpf_exact_stats(const struct record_result *r, struct offcpu_stats *
 	o->too_long = c->too_long;
 	o->too_long_ns = c->too_long_ns;
 	o->no_stack = c->rb_full + r->bpf_bad;
+	/* a sampled block whose switch-in the kernel did not see is not a lost record */
+	o->double_out -= o->double_out < c->missed_in ? o->double_out : c->missed_in;
 	o->lost_records += c->rb_full_in;
 }
 
@@ -209,12 +211,12 @@ static void print_offcpu_path(const struct record_result *r, const struct offcpu
 		fprintf(stderr, "%llu of %llu blocks sampled", (unsigned long long)est->blocks,
 			(unsigned long long)exact->blocks);
 	fprintf(stderr, "; the 1/p estimate %.3f s against %.3f s exact (%+.2f %%), the profile scaled to the "
-			"exact time per state; %llu stacks and %llu switch-ins lost (ring full), %llu user "
-			"stacks unreadable\n",
+			"exact time per state; %llu stacks and %llu switch-ins lost (ring full), %llu switch-ins "
+			"unseen, %llu user stacks unreadable\n",
 		est->blocked_ns / 1e9, exact->blocked_ns / 1e9,
 		exact->blocked_ns ? ((double)est->blocked_ns - (double)exact->blocked_ns) * 100 / exact->blocked_ns : 0.0,
 		(unsigned long long)r->bpf.rb_full, (unsigned long long)r->bpf.rb_full_in,
-		(unsigned long long)r->bpf.ustack_empty);
+		(unsigned long long)r->bpf.missed_in, (unsigned long long)r->bpf.ustack_empty);
 }
 
 static void print_offcpu_summary(const struct record_result *r)

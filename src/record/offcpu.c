@@ -27,6 +27,9 @@ struct pending {
 	u32 sampled_n;		/* samples inside complete on-CPU intervals, */
 	u64 measured_ns;	/* the intervals' length, summed... */
 	u64 sampled_ns;		/* ...and the periods of their samples */
+	u64 task_ns[OFFCPU_STATE__COUNT];	/* blocked time accounted, per state (offcpu__task_ns) */
+	u64 exact_ns[OFFCPU_STATE__COUNT];	/* offcpu__task_exact: the exact time... */
+	u64 est_ns[OFFCPU_STATE__COUNT];	/* ...and task_ns at that point */
 };
 
 /* Fewer samples than this in complete intervals: the correction would be noise, periods stand. */
@@ -160,7 +163,7 @@ static void index_grow(u32 **slots, size_t *mask, size_t n, u64 (*hash)(const st
 
 static u64 total_hash(const struct offcpu *oc, size_t k)
 {
-	return hash_pair(oc->totals[k].stack, oc->totals[k].state);
+	return hash_pair(oc->totals[k].stack, oc->totals[k].state | (u64)oc->totals[k].tid << 8);
 }
 
 static u64 oncpu_hash(const struct offcpu *oc, size_t k)
@@ -168,22 +171,22 @@ static u64 oncpu_hash(const struct offcpu *oc, size_t k)
 	return hash_pair(oc->on[k].tid, oc->on[k].stack);
 }
 
-static struct offcpu_total *total_slot(struct offcpu *oc, u32 stack, u8 state)
+static struct offcpu_total *total_slot(struct offcpu *oc, u32 stack, u8 state, u32 tid)
 {
 	size_t i;
 
 	if ((oc->ntotals + 1) * 2 > oc->tmask + 1)
 		index_grow(&oc->tslots, &oc->tmask, oc->ntotals, total_hash, oc);
-	for (i = hash_pair(stack, state) & oc->tmask; oc->tslots[i]; i = (i + 1) & oc->tmask) {
+	for (i = hash_pair(stack, state | (u64)tid << 8) & oc->tmask; oc->tslots[i]; i = (i + 1) & oc->tmask) {
 		struct offcpu_total *t = &oc->totals[oc->tslots[i] - 1];
 
-		if (t->stack == stack && t->state == state)
+		if (t->stack == stack && t->state == state && t->tid == tid)
 			return t;
 	}
 	if (oc->ntotals == oc->tcap)
 		XGROW(oc->totals, oc->tcap, oc->ntotals + 1);
 	oc->tslots[i] = (u32)oc->ntotals + 1;
-	oc->totals[oc->ntotals] = (struct offcpu_total){ stack, state, 0, 0 };
+	oc->totals[oc->ntotals] = (struct offcpu_total){ .stack = stack, .tid = tid, .state = state };
 	return &oc->totals[oc->ntotals++];
 }
 
@@ -296,8 +299,9 @@ void offcpu__switch_in_perturbed(struct offcpu *oc, u32 tid, u64 time, u64 pertu
 
 		ns = w >= 1.8e19 ? UINT64_MAX : (u64)(w + 0.5);
 	}
-	t = total_slot(oc, p->stack, p->state);
+	t = total_slot(oc, p->stack, p->state, oc->o.per_task ? tid : 0);
 	t->ns = sat_add(t->ns, ns);
+	p->task_ns[p->state] = sat_add(p->task_ns[p->state], ns);
 	t->blocks++;
 	oc->st.blocks++;
 	oc->st.blocked_ns = sat_add(oc->st.blocked_ns, ns);
@@ -328,6 +332,33 @@ void offcpu__lost(struct offcpu *oc, u64 n)
 void offcpu__finish(struct offcpu *oc)
 {
 	oc->st.never_in += drop_pending(oc);
+}
+
+u64 offcpu__task_ns(const struct offcpu *oc, u32 tid, enum offcpu_state st)
+{
+	const struct pending *p = tid ? pending_slot((struct offcpu *)oc, tid, false) : NULL;
+
+	return p && (unsigned)st < OFFCPU_STATE__COUNT ? p->task_ns[st] : 0;
+}
+
+void offcpu__task_exact(struct offcpu *oc, u32 tid, enum offcpu_state st, u64 exact_ns)
+{
+	struct pending *p;
+
+	if (!tid || (unsigned)st >= OFFCPU_STATE__COUNT)
+		return;
+	p = pending_slot(oc, tid, true);
+	p->exact_ns[st] = exact_ns;
+	p->est_ns[st] = p->task_ns[st];
+}
+
+double offcpu__task_weight(void *ctx, u32 tid, enum offcpu_state st)
+{
+	const struct pending *p = tid ? pending_slot(ctx, tid, false) : NULL;
+
+	if (!p || (unsigned)st >= OFFCPU_STATE__COUNT || !p->exact_ns[st] || !p->est_ns[st])
+		return 1.0;
+	return (double)p->exact_ns[st] / (double)p->est_ns[st];
 }
 
 const struct offcpu_total *offcpu__totals(const struct offcpu *oc, size_t *n)
@@ -405,9 +436,13 @@ void offcpu__emit(const struct offcpu *oc, const struct profile *src, struct pro
 			continue;
 		node = copy_stack(dst, src, t->stack, eo->state_frame ? offcpu_state__name(t->state) : NULL,
 				  eo->suffix, &path, &pcap, &buf, &bcap);
-		if (eo->scale && t->state < OFFCPU_STATE__COUNT) {
-			double ns = (double)t->ns * eo->scale[t->state];
+		if ((eo->scale || eo->weight) && t->state < OFFCPU_STATE__COUNT) {
+			double ns = (double)t->ns;
 
+			if (eo->weight)
+				ns *= eo->weight(eo->weight_ctx, t->tid, (enum offcpu_state)t->state);
+			if (eo->scale)
+				ns *= eo->scale[t->state];
 			profile__add(dst, node, col, ns >= 1.8e19 ? UINT64_MAX : (u64)(ns + 0.5));
 		} else {
 			profile__add(dst, node, col, t->ns);

@@ -44,6 +44,7 @@ struct offcpu_opts {
 	unsigned states;	/* OFFCPU_STATE_BIT mask of the states kept; 0 = OFFCPU_STATES_BLOCKED */
 	bool kernel_filtered;	/* switch-outs in other states never arrive (offcpu__kernel_filter):
 				 * a switch-in without one is not counted as unmatched */
+	bool per_task;		/* keep totals per (stack, state, tid), for offcpu_emit_opts.weight */
 };
 
 /* Everything seen, and everything that did not become blocked time, by cause. */
@@ -68,6 +69,7 @@ struct offcpu_stats {
 /* Blocked time of one (stack, state). */
 struct offcpu_total {
 	u32 stack;		/* stack id in the caller's profile, or OFFCPU_NO_STACK */
+	u32 tid;		/* with offcpu_opts.per_task; else 0 */
 	u8 state;		/* enum offcpu_state */
 	u64 ns;
 	u64 blocks;
@@ -134,6 +136,25 @@ void offcpu__lost(struct offcpu *oc, u64 n);
 /* End of the stream: intervals still open are counted in never_in and dropped. */
 void offcpu__finish(struct offcpu *oc);
 
+/* Blocked ns accounted so far for task @tid in state @st (weighted by 1/p), all its stacks together. */
+u64 offcpu__task_ns(const struct offcpu *oc, u32 tid, enum offcpu_state st);
+
+/*
+ * Task @tid's exact blocked time in state @st so far is @exact_ns (the BPF
+ * path counts every block in the kernel), as of its latest switch-in: noted
+ * with its estimate at this point (offcpu__task_ns), both covering the same
+ * blocks, so that its totals can be scaled to the exact time
+ * (offcpu__task_weight).
+ */
+void offcpu__task_exact(struct offcpu *oc, u32 tid, enum offcpu_state st, u64 exact_ns);
+
+/*
+ * The factor turning task @tid's estimate in state @st into its exact time,
+ * from its latest offcpu__task_exact (1 without one); fits
+ * offcpu_emit_opts.weight with @ctx the struct offcpu.
+ */
+double offcpu__task_weight(void *ctx, u32 tid, enum offcpu_state st);
+
 /* The totals so far, in first-seen order (valid until the next call). */
 const struct offcpu_total *offcpu__totals(const struct offcpu *oc, size_t *n);
 const struct offcpu_stats *offcpu__stats(const struct offcpu *oc);
@@ -142,6 +163,9 @@ struct offcpu_emit_opts {
 	bool state_frame;	/* insert [S]/[D]/... after the root frame */
 	const char *suffix;	/* appended to every frame but the root (OFFCPU_SUFFIX), or NULL */
 	const double *scale;	/* per enum offcpu_state: multiply the totals by this; NULL = 1 */
+	/* per (tid, state) of a total (offcpu_opts.per_task): multiply by this too; NULL = 1 */
+	double (*weight)(void *ctx, u32 tid, enum offcpu_state st);
+	void *weight_ctx;
 };
 
 /*

@@ -37,28 +37,42 @@ u64 offcpu_bpf__budget(const struct offcpu_bpf_opts *o)
 	return b ? b : 1;
 }
 
+/* A switch-in's body (before the sample_id trailer, where events.c does not look): mark, perturb, task_ns. */
+#define IN_BODY (8 + 8 + 8 * OFFCPU_ABI_NSTATES)
+#define IN_MARK 0x6e692d66706f6365ull	/* "ecopf-in" */
+
 static const struct perf_event_header *synth_in(const struct offcpu_abi_in *r, void *buf)
 {
 	struct perf_event_header *h = buf;
 	struct synth s = { (u8 *)(h + 1) };
+	unsigned i;
 
 	h->type = PERF_RECORD_SWITCH;
 	h->misc = 0;	/* switch-in */
+	put64(&s, IN_MARK);
+	put64(&s, r->perturb_ns);
+	for (i = 0; i < OFFCPU_ABI_NSTATES; i++)
+		put64(&s, r->task_ns[i]);
 	put32x2(&s, r->pid, r->tid);
 	put64(&s, r->time);
-	put32x2(&s, r->cpu, r->perturb_ns);	/* the trailer's reserved word: see offcpu_bpf__switch_perturb */
+	put32x2(&s, r->cpu, 0);
 	h->size = (uint16_t)(s.p - (u8 *)h);
 	return h;
 }
 
-u64 offcpu_bpf__switch_perturb(const struct perf_event_header *h)
+bool offcpu_bpf__switch_info(const struct perf_event_header *h, struct offcpu_bpf_in *in)
 {
-	u32 v;
+	const u8 *b = (const u8 *)(h + 1);
+	u64 mark;
 
-	if (h->type != PERF_RECORD_SWITCH || h->size != 32)
-		return 0;
-	memcpy(&v, (const u8 *)h + 28, 4);
-	return v;
+	if (h->type != PERF_RECORD_SWITCH || h->size != sizeof(*h) + IN_BODY + 24)
+		return false;
+	memcpy(&mark, b, 8);
+	if (mark != IN_MARK)
+		return false;
+	memcpy(&in->perturb_ns, b + 8, 8);
+	memcpy(in->task_ns, b + 16, sizeof(in->task_ns));
+	return true;
 }
 
 static const struct perf_event_header *synth_out(const struct offcpu_abi_out *r, void *buf, size_t cap)
@@ -172,14 +186,16 @@ void offcpu_bpf__sum(const struct offcpu_abi_counters *per_cpu, size_t n, struct
 	}
 }
 
-void offcpu_bpf__scale(const struct offcpu_abi_counters *c, const struct offcpu_total *t, size_t n, double *scale)
+void offcpu_bpf__scale(const struct offcpu_abi_counters *c, const struct offcpu_total *t, size_t n,
+		       double (*weight)(void *ctx, u32 tid, enum offcpu_state st), void *ctx, double *scale)
 {
 	double est[OFFCPU_STATE__COUNT] = { 0 };
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		if (t[i].stack != OFFCPU_NO_STACK && t[i].state < OFFCPU_STATE__COUNT)
-			est[t[i].state] += (double)t[i].ns;
+			est[t[i].state] += (double)t[i].ns *
+					   (weight ? weight(ctx, t[i].tid, (enum offcpu_state)t[i].state) : 1.0);
 	for (i = 0; i < OFFCPU_STATE__COUNT; i++)
 		scale[i] = est[i] > 0 && i < OFFCPU_ABI_NSTATES && c->ns[i] ? (double)c->ns[i] / est[i] : 1.0;
 }

@@ -52,22 +52,30 @@ const struct perf_event_header *offcpu_bpf__synth(const void *rec, size_t size, 
 /* Whether sample @s was synthesized from an OUT record; then its state and threshold (p * 2^32). */
 bool offcpu_bpf__sample_info(const struct event_sample *s, enum offcpu_state *state, u64 *thresh);
 
-/*
- * The part of a sampled block its sampling caused (offcpu_abi_in.perturb_ns),
- * from a PERF_RECORD_SWITCH synthesized by offcpu_bpf__synth (kept in its
- * sample_id trailer's reserved word); 0 for any other record.
- */
-u64 offcpu_bpf__switch_perturb(const struct perf_event_header *h);
+/* What a synthesized switch-in carries besides the switch (offcpu_abi_in). */
+struct offcpu_bpf_in {
+	u64 perturb_ns;		/* the part of the block its own sampling caused */
+	u64 task_ns[OFFCPU_ABI_NSTATES];	/* the task's exact blocked time so far, per state */
+};
 
 /*
- * Per state, the factor that makes the sampled estimate (the @n totals
- * @t, weighted by 1/p) sum to the exact blocked time the kernel counted in
- * @c: the profile then shows the exact time per state, split between
- * stacks as the samples say (a ratio estimator; the 1/p sum alone is
- * unbiased but varies by a few percent at a few hundred stacks). 1 where
- * a state has no sampled time. @scale has OFFCPU_STATE__COUNT entries.
+ * Whether @h is a PERF_RECORD_SWITCH synthesized by offcpu_bpf__synth; then
+ * what it carries in *@in (kept in a body before the sample_id trailer,
+ * which events.c decodes as for any switch record).
  */
-void offcpu_bpf__scale(const struct offcpu_abi_counters *c, const struct offcpu_total *t, size_t n, double *scale);
+bool offcpu_bpf__switch_info(const struct perf_event_header *h, struct offcpu_bpf_in *in);
+
+
+/*
+ * Per state, the factor that makes the @n totals @t (weighted by 1/p, then
+ * by @weight(@ctx, tid, state) when not NULL) sum to the exact blocked time
+ * the kernel counted in @c: the profile then shows the exact time per
+ * state, split as the samples say (ratio estimators: the 1/p sum alone is
+ * unbiased, but one long block sampled at a small p moves it a lot). 1
+ * where a state has no sampled time. @scale has OFFCPU_STATE__COUNT entries.
+ */
+void offcpu_bpf__scale(const struct offcpu_abi_counters *c, const struct offcpu_total *t, size_t n,
+		       double (*weight)(void *ctx, u32 tid, enum offcpu_state st), void *ctx, double *scale);
 
 /* Sum of @n per-CPU counter sets @per_cpu into @out. */
 void offcpu_bpf__sum(const struct offcpu_abi_counters *per_cpu, size_t n, struct offcpu_abi_counters *out);

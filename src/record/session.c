@@ -227,6 +227,26 @@ static const char *sample_base(void *ctx, const struct event *ev)
 	return "[unknown event]";
 }
 
+/*
+ * A switch-in to the off-CPU state machine. On the BPF path it ends a
+ * sampled block, and carries the part its sampling caused and the task's
+ * exact blocked time, noted against the task's estimate as of this block.
+ */
+static void switch_in(struct session *s, const struct perf_event_header *h, const struct event *ev)
+{
+	struct offcpu_bpf_in in;
+	unsigned st;
+
+	if (!s->ob || !offcpu_bpf__switch_info(h, &in)) {
+		offcpu__switch_in(s->oc, ev->tid, ev->time);
+		return;
+	}
+	offcpu__switch_in_perturbed(s->oc, ev->tid, ev->time, in.perturb_ns);
+	for (st = 0; st < OFFCPU_ABI_NSTATES && st < OFFCPU_STATE__COUNT; st++)
+		if (in.task_ns[st])
+			offcpu__task_exact(s->oc, ev->tid, st, in.task_ns[st]);
+}
+
 /* One record, in time order: switch-ins and losses to the off-CPU state machine, all to the converter. */
 static void handle_record(struct session *s, const struct perf_event_header *h)
 {
@@ -236,7 +256,7 @@ static void handle_record(struct session *s, const struct perf_event_header *h)
 		      h->type == PERF_RECORD_LOST || h->type == PERF_RECORD_LOST_SAMPLES) &&
 	    !event__decode(h, &ev)) {
 		if (ev.kind == EVENT_KIND__SWITCH && !ev.sw.out)
-			offcpu__switch_in_perturbed(s->oc, ev.tid, ev.time, s->ob ? offcpu_bpf__switch_perturb(h) : 0);
+			switch_in(s, h, &ev);
 		else if (ev.kind == EVENT_KIND__SWITCH)
 			offcpu__run_end(s->oc, ev.tid, ev.time);
 		else if (ev.kind == EVENT_KIND__LOST)
@@ -475,7 +495,12 @@ static void start_offcpu_bpf(struct session *s)
 		snprintf(s->offcpu_note, sizeof(s->offcpu_note), "%s", d.msg);
 		return;
 	}
-	s->oc = offcpu__new(&o->offcpu);
+	{
+		struct offcpu_opts oo = o->offcpu;
+
+		oo.per_task = true;
+		s->oc = offcpu__new(&oo);
+	}
 }
 
 static int prepare_events(struct session *s, struct em_diag *diag)
@@ -681,8 +706,10 @@ static struct profile *offcpu_profile(struct session *s, struct profile *p, stru
 		res->offcpu_bpf = true;
 		offcpu_bpf__counters(s->ob, &res->bpf, &res->bpf_bad);
 		tot = offcpu__totals(s->oc, &nt);
-		offcpu_bpf__scale(&res->bpf, tot, nt, res->bpf_scale);
+		offcpu_bpf__scale(&res->bpf, tot, nt, offcpu__task_weight, s->oc, res->bpf_scale);
 		eo.scale = res->bpf_scale;
+		eo.weight = offcpu__task_weight;
+		eo.weight_ctx = s->oc;
 	}
 	offcpu__emit(s->oc, p, q, 0, &eo);
 	profile__set_value_type(q, 0, o->hot_cold ? "wall" : "off-cpu", "nanoseconds");

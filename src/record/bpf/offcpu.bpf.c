@@ -40,6 +40,7 @@ struct start {
 	__u64 time;		/* switch-out; 0 = not blocked */
 	__u64 copied;		/* sampled: when the copy of its stacks was done */
 	__u64 expect;		/* expected block length: mean of recent blocks (offcpu_abi__expect) */
+	__u64 task_ns[OFFCPU_ABI_NSTATES];	/* exact blocked time of this task, per state */
 	__u32 state;		/* of the block in progress */
 	__u8 tracked;		/* 1 tracked, 0 not (decided once per task, see task_start) */
 	__u8 sampled;		/* an OUT record was sent: send an IN record */
@@ -190,6 +191,13 @@ static __always_inline void switch_out(void *ctx, struct offcpu_abi_cpu *cs, str
 	if (!st || !st->tracked)
 		return;
 	cs->c.switches_out++;
+	/*
+	 * Still marked: its switch-in went unseen. Task storage refuses
+	 * access on a CPU where a task exiting (freeing its own) was
+	 * preempted meanwhile; such a block is missing from the totals too.
+	 */
+	if (st->sampled)
+		cs->c.missed_in++;
 	st->time = now;
 	st->state = state;
 	st->sampled = 0;
@@ -201,6 +209,38 @@ static __always_inline void switch_out(void *ctx, struct offcpu_abi_cpu *cs, str
 		st->busy_next = next->pid != 0;
 		send_out(ctx, cs, prev, now, state, thresh, st);
 	}
+}
+
+/* @next's sampled block ended: an IN record with the part its sampling caused and the task's exact totals. */
+static __always_inline void send_in(struct offcpu_abi_cpu *cs, struct task_struct *next, __u64 now, __u64 t0,
+				    __u64 d, struct start *st)
+{
+	struct offcpu_abi_in *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	/*
+	 * The copy (copied - t0) delayed this CPU's next task: when there was
+	 * one, the wakeup of a task blocked on it (a pipe partner) waited for
+	 * the copy too.
+	 */
+	__u64 perturb = st->busy_next ? st->copied - t0 : 0;
+
+	if (perturb > d)
+		perturb = d;
+	if (!r) {
+		cs->c.rb_full_in++;
+		return;
+	}
+	r->kind = OFFCPU_ABI__IN;
+	r->tid = next->pid;
+	r->pid = next->tgid;
+	r->cpu = bpf_get_smp_processor_id();
+	r->time = now;
+	r->perturb_ns = perturb > 0xffffffffull ? 0xffffffffu : (__u32)perturb;
+	r->pad = 0;
+	r->task_ns[0] = st->task_ns[0];
+	r->task_ns[1] = st->task_ns[1];
+	r->task_ns[2] = st->task_ns[2];
+	r->task_ns[3] = st->task_ns[3];
+	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
 }
 
 static __always_inline void switch_in(struct offcpu_abi_cpu *cs, struct task_struct *next, __u64 now)
@@ -215,43 +255,28 @@ static __always_inline void switch_in(struct offcpu_abi_cpu *cs, struct task_str
 	d = now - t0;
 	s = st->state;
 	st->time = 0;
-	if (st->sampled) {
-		struct offcpu_abi_in *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
-		__u64 perturb = st->busy_next ? st->copied - t0 : 0;
-
-		if (perturb > d)
-			perturb = d;
-		st->sampled = 0;
-		if (r) {
-			r->kind = OFFCPU_ABI__IN;
-			r->tid = next->pid;
-			r->pid = next->tgid;
-			r->cpu = bpf_get_smp_processor_id();
-			r->time = now;
-			r->perturb_ns = perturb > 0xffffffffull ? 0xffffffffu : (__u32)perturb;
-			r->pad = 0;
-			bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
-		} else {
-			cs->c.rb_full_in++;
-		}
-	}
 	if (s >= OFFCPU_ABI_NSTATES)
 		return;
 	if (!(states_kept & (1u << s))) {
 		cs->c.state_filtered++;
 		cs->c.state_filtered_ns += d;
-		return;
-	}
-	st->expect = offcpu_abi__expect(st->expect, d);
-	if (d < min_block_ns) {
-		cs->c.too_short++;
-		cs->c.too_short_ns += d;
-	} else if (max_block_ns && d > max_block_ns) {
-		cs->c.too_long++;
-		cs->c.too_long_ns += d;
 	} else {
-		cs->c.blocks[s]++;
-		cs->c.ns[s] += d;
+		st->expect = offcpu_abi__expect(st->expect, d);
+		if (d < min_block_ns) {
+			cs->c.too_short++;
+			cs->c.too_short_ns += d;
+		} else if (max_block_ns && d > max_block_ns) {
+			cs->c.too_long++;
+			cs->c.too_long_ns += d;
+		} else {
+			cs->c.blocks[s]++;
+			cs->c.ns[s] += d;
+			st->task_ns[s & (OFFCPU_ABI_NSTATES - 1)] += d;
+		}
+	}
+	if (st->sampled) {
+		st->sampled = 0;
+		send_in(cs, next, now, t0, d, st);
 	}
 }
 

@@ -53,6 +53,13 @@ struct offcpu_abi_in {
 	 */
 	__u32 perturb_ns;
 	__u32 pad;
+	/*
+	 * The task's exact blocked time so far, per state (blocks kept by
+	 * every filter, sampled or not, this one included): ember scales the
+	 * task's sampled estimate to it, so each task's total is exact and
+	 * only the split between its own stacks is estimated.
+	 */
+	__u64 task_ns[OFFCPU_ABI_NSTATES];
 };
 
 struct offcpu_abi_out {
@@ -83,6 +90,7 @@ struct offcpu_abi_counters {
 	__u64 rb_full;			/* ...of which the OUT record found no ring space */
 	__u64 rb_full_in;		/* IN records that found no ring space */
 	__u64 ustack_empty;		/* user task whose stack could not be read at all */
+	__u64 missed_in;		/* sampled blocks whose switch-in went unseen (task storage busy) */
 	__u64 map_full;			/* task storage that could not be created */
 };
 

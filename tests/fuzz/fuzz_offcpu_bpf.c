@@ -1,0 +1,50 @@
+/*
+ * fuzz_offcpu_bpf.c - libFuzzer target for offcpu_bpf__synth, the reader of
+ * the off-CPU BPF program's ring records: the input is one record's start
+ * (an OUT record is zero-padded to its full size, as the ring hands out
+ * whole records); whatever its sizes claim, the perf record it becomes must
+ * stay inside the output buffer and decode (events.c) without reading past it.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "record/events.h"
+#include "record/offcpu_bpf.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t full = sizeof(struct offcpu_abi_out), cap = 72u << 10;
+	size_t n = size < full ? full : size;
+	uint64_t *rec = calloc(1, (n + 7) & ~(size_t)7);
+	uint64_t *out = malloc(cap);
+	const struct perf_event_header *h;
+	struct event ev;
+
+	memcpy(rec, data, size);
+	/* as the ring hands it: the record's own size (IN records are small) */
+	h = offcpu_bpf__synth(rec, size >= 4 && data[0] == OFFCPU_ABI__IN ? size : n, out, cap);
+	if (h) {
+		if (h->size > cap)
+			abort();
+		if (event__decode(h, &ev) == 0 && ev.kind == EVENT_KIND__SAMPLE) {
+			enum offcpu_state st;
+			u64 thresh;
+
+			if (!offcpu_bpf__sample_info(&ev.sample, &st, &thresh))
+				abort();
+			if (ev.sample.dyn_size && ev.sample.stack[ev.sample.dyn_size - 1] == 0xfe)
+				ev.sample.nr++;	/* touch the last stack byte */
+		}
+		{
+			struct offcpu_bpf_in in;
+
+			(void)offcpu_bpf__switch_info(h, &in);
+		}
+		(void)event__time(h);
+	}
+	free(out);
+	free(rec);
+	return 0;
+}
