@@ -14,7 +14,7 @@
 #         sample unwound by DWARF CFI through libc)
 # gperftools' heap profiler records every allocation and is about 250x on
 # `tight`: it runs 1/GPERF_DIV of the pairs there and its times are scaled up.
-# Prints wall time and CPU (user + sys, the tool's helper processes
+# Prints wall time and CPU (perf stat's task-clock, else user + sys; the tool's helper processes
 # included) and the slowdown against plain. The bar: ember --heap <= 1.10x
 # on `mixed`, ember --cpu <= 1.02x. Missing peers are skipped with a message
 # (scripts/setup installs heaptrack and libgoogle-perftools4).
@@ -34,7 +34,16 @@ DIR=${EMBER_BENCH_DIR:-/tmp/ember-bench/heap}
 CC=${CC:-gcc}
 LIBDIR=/usr/lib/x86_64-linux-gnu
 [ -x "$EMBER" ] && [ -f "$(dirname "$EMBER")/libember.so" ] || { echo "build first: make" >&2; exit 2; }
-command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (package time)" >&2; exit 2; }
+# CPU time: perf stat's task-clock (to the microsecond, child processes
+# included) when perf runs here, else /usr/bin/time's user + sys (10 ms steps)
+if perf stat -x, -e task-clock -o /dev/null true 2>/dev/null; then
+	TIMER=(perf stat -x, -e task-clock -o t.txt)
+	TIMER_NAME="perf stat task-clock"
+else
+	command -v /usr/bin/time >/dev/null || { echo "needs perf or /usr/bin/time (package time)" >&2; exit 2; }
+	TIMER=(/usr/bin/time -f '%U %S' -o t.txt)
+	TIMER_NAME="/usr/bin/time user + sys"
+fi
 mkdir -p "$DIR"
 cd "$DIR"
 $CC -O2 -g -fno-omit-frame-pointer -o heap_bench "$REPO/tests/workloads/heap_bench.c"
@@ -59,18 +68,22 @@ run() {
 	rm -rf out && mkdir out
 	t0=$(date +%s%N)
 	case $tool in
-	plain) /usr/bin/time -f '%e %U %S' -o t.txt "$@" >/dev/null ;;
-	ember-heap) /usr/bin/time -f '%e %U %S' -o t.txt "$EMBER" run --heap -o out/p.pb.gz -- "$@" >/dev/null 2>&1 ;;
-	ember-cpu) /usr/bin/time -f '%e %U %S' -o t.txt "$EMBER" run --cpu -o out/p.pb.gz -- "$@" >/dev/null 2>&1 ;;
-	heaptrack) /usr/bin/time -f '%e %U %S' -o t.txt heaptrack -o out/ht "$@" >/dev/null 2>&1 ;;
-	gperf-heap) /usr/bin/time -f '%e %U %S' -o t.txt \
+	plain) "${TIMER[@]}" "$@" >/dev/null ;;
+	ember-heap) "${TIMER[@]}" "$EMBER" run --heap -o out/p.pb.gz -- "$@" >/dev/null 2>&1 ;;
+	ember-cpu) "${TIMER[@]}" "$EMBER" run --cpu -o out/p.pb.gz -- "$@" >/dev/null 2>&1 ;;
+	heaptrack) "${TIMER[@]}" heaptrack -o out/ht "$@" >/dev/null 2>&1 ;;
+	gperf-heap) "${TIMER[@]}" \
 		env HEAPPROFILE=out/hp LD_PRELOAD=$LIBDIR/libtcmalloc.so.4 "$@" >/dev/null 2>&1 ;;
-	tcmalloc) /usr/bin/time -f '%e %U %S' -o t.txt env LD_PRELOAD=$LIBDIR/libtcmalloc.so.4 "$@" >/dev/null ;;
-	gperf-cpu) /usr/bin/time -f '%e %U %S' -o t.txt \
+	tcmalloc) "${TIMER[@]}" env LD_PRELOAD=$LIBDIR/libtcmalloc.so.4 "$@" >/dev/null ;;
+	gperf-cpu) "${TIMER[@]}" \
 		env CPUPROFILE=out/cp CPUPROFILE_FREQUENCY=100 LD_PRELOAD=$LIBDIR/libprofiler.so.0 "$@" >/dev/null 2>&1 ;;
 	esac
 	t1=$(date +%s%N)
-	awk -v ns=$((t1 - t0)) -v mul=$mul '{ printf "%d %d\n", ns / 1e6 * mul, ($2 + $3) * 1000 * mul }' t.txt >>"$tool.$wl.txt"
+	if [ "${TIMER[0]}" = perf ]; then
+		awk -F, -v ns=$((t1 - t0)) -v mul=$mul '$3 == "task-clock" { printf "%d %d\n", ns / 1e6 * mul, $1 * mul }' t.txt
+	else
+		awk -v ns=$((t1 - t0)) -v mul=$mul '{ printf "%d %d\n", ns / 1e6 * mul, ($1 + $2) * 1000 * mul }' t.txt
+	fi >>"$tool.$wl.txt"
 }
 
 # table WORKLOAD TOOL...: medians and ratios against plain
@@ -99,7 +112,7 @@ cpu_tools=(plain ember-cpu)
 [ "$ONLY" = heap ] && cpu_tools=()
 
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "runs: $RUNS interleaved; mixed $MIXED rounds, tight $TIGHT malloc/free pairs (gperf-heap: 1/$GPERF_DIV, scaled), qsort $QSORT rounds"
+echo "CPU time by $TIMER_NAME; runs: $RUNS interleaved; mixed $MIXED rounds, tight $TIGHT malloc/free pairs (gperf-heap: 1/$GPERF_DIV, scaled), qsort $QSORT rounds"
 for ((i = -1; i < RUNS; i++)); do	# round -1 warms up and is dropped
 	for t in "${heap_tools[@]}"; do
 		run "$t" mixed ./heap_bench mixed "$MIXED"

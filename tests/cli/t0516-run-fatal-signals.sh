@@ -2,14 +2,14 @@
 # t0516: a program that dies of SIGSEGV, SIGBUS, SIGFPE, SIGILL or SIGABRT
 # (with no handler of its own) still leaves its profiles - written by
 # libember's exit thread, with memory from its own reserve - and still dies
-# of the same signal (status 128 + N). A program with its own SIGSEGV
-# handler keeps it.
+# of the same signal (status 128 + N), also when glibc aborts on a corrupt
+# heap (a double free). A program with its own SIGSEGV handler keeps it.
 . "$(dirname "$0")/lib.sh"
 . "$EMBER_ROOT/tests/workloads/preload_test.sh"
 need_go
 build_workload exits
 ulimit -c 0
-for mode in segv:139 bus:135 fpe:136 ill:132 abort:134; do
+for mode in segv:139 bus:135 fpe:136 ill:132 abort:134 doublefree:134; do
 	m=${mode%:*} want=${mode#*:}
 	expect_status "$want" "$EMBER" run --cpu --heap --heap-rate 1 -o "$m.pb.gz" -- ./exits "$m" 200
 	expect_match "$T/err" "wrote CPU profile '$m.cpu.pb.gz'"

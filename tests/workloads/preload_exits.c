@@ -11,6 +11,7 @@
  *                fail), burn_after, return
  *   vfork spawn  vfork + exec /bin/true, posix_spawn /bin/true, then return
  *   segv bus fpe ill abort                  die of that signal
+ *   doublefree   free a block twice: glibc finds its heap corrupt and aborts
  *   ownsegv      with its own SIGSEGV handler, which prints and _exits 42
  */
 #define _GNU_SOURCE
@@ -201,6 +202,12 @@ int main(int argc, char **argv)
 		__builtin_trap();
 	if (!strcmp(mode, "abort"))
 		abort();
+	if (!strcmp(mode, "doublefree")) {
+		void *volatile p = malloc(64);
+
+		free(p);
+		free(p);
+	}
 	fprintf(stderr, "unknown mode '%s' (or it did not end the process)\n", mode);
 	return 10;
 }
