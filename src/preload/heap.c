@@ -59,7 +59,7 @@ static atomic_size_t boot_used, reserve_used = BOOT_SIZE;
 
 static void *bump(atomic_size_t *used, size_t limit, size_t n)
 {
-	size_t step = (n + 15) & ~(size_t)15, at;
+	size_t step = n ? (n + 15) & ~(size_t)15 : 16, at;	/* malloc(0): a unique pointer too */
 
 	if (step < n)
 		return NULL;
