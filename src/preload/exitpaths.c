@@ -1,5 +1,5 @@
 /*
- * exitpaths.c - _exit, _Exit and the exec family interposed, so that a
+ * exitpaths.c - _exit, _Exit, quick_exit and the exec family interposed, so that a
  * process that ends without running destructors, or replaces its image,
  * still writes its profiles first (preload.c names them; exitwatch.c's
  * thread writes them). Only the profiled process itself does this: a vfork
@@ -36,6 +36,7 @@ static int (*real_fexecve)(int, char *const[], char *const[]);
 static int (*real_execveat)(int, const char *, char *const[], char *const[], int);
 static void (*real__exit)(int);
 static void (*real__Exit)(int);
+static void (*real_quick_exit)(int);
 
 /* At load time, so that a vfork child never runs dlsym. */
 void exitpaths__init(void)
@@ -46,6 +47,7 @@ void exitpaths__init(void)
 	real_execveat = dlsym(RTLD_NEXT, "execveat");
 	real__exit = dlsym(RTLD_NEXT, "_exit");
 	real__Exit = dlsym(RTLD_NEXT, "_Exit");
+	real_quick_exit = dlsym(RTLD_NEXT, "quick_exit");
 }
 
 static bool executable(const char *path)
@@ -224,7 +226,11 @@ EXPORT int execle(const char *path, const char *arg, ...)
 	return do_exec(EXEC__PATH, -1, path, argv, envp, 0);
 }
 
-/* _exit and _Exit: the profiles first, in the profiled process only. */
+/*
+ * _exit, _Exit and quick_exit (which runs its at_quick_exit handlers, then
+ * glibc's own _exit, not this one): the profiles first, in the profiled
+ * process only.
+ */
 static __attribute__((noreturn)) void end_now(void (*real)(int), int status)
 {
 	if (preload_profiles_here())
@@ -243,4 +249,9 @@ EXPORT void _exit(int status)
 EXPORT void _Exit(int status)
 {
 	end_now(real__Exit, status);
+}
+
+EXPORT void quick_exit(int status)
+{
+	end_now(real_quick_exit ? real_quick_exit : real__exit, status);
 }

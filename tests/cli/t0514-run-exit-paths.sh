@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# t0514: a program that ends by _exit() or _Exit() (no destructors run)
+# t0514: a program that ends by _exit(), _Exit() or quick_exit() (no destructors run)
 # still leaves its CPU and heap profiles, with its own exit status, and
 # go tool pprof reads them: the CPU in burn_before, the 16 x 4 KiB still
 # allocated at alloc_before (heap rate 1: exact).
@@ -7,7 +7,7 @@
 . "$EMBER_ROOT/tests/workloads/preload_test.sh"
 need_go
 build_workload exits
-for mode in _exit:7 _Exit:8 return:0; do
+for mode in _exit:7 _Exit:8 quick_exit:9 return:0; do
 	m=${mode%:*} want=${mode#*:}
 	expect_status "$want" "$EMBER" run --cpu --heap --heap-rate 1 -o "$m.pb.gz" -- ./exits "$m" 200
 	expect_match "$T/err" "wrote CPU profile '$m.cpu.pb.gz'"

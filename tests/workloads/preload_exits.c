@@ -4,7 +4,7 @@
  * allocates at alloc_before, then ends as asked. The exec modes run this
  * program again as "after", which burns in burn_after and returns 0.
  * Usage: preload_exits MODE [MS]
- *   return _exit _Exit                     the exits
+ *   return _exit _Exit quick_exit          the exits
  *   execve execv execvp execl execlp execle fexecve execveat   exec "after"
  *   exec2        exec "exec1", which execs "after": three images
  *   execfail     execve a missing file, then a non-executable format (both
@@ -140,6 +140,8 @@ int main(int argc, char **argv)
 		_exit(7);
 	if (!strcmp(mode, "_Exit"))
 		_Exit(8);
+	if (!strcmp(mode, "quick_exit"))
+		quick_exit(9);
 	if (!strcmp(mode, "exec2"))
 		return run_exec(mode, "exec1");
 	if (!strcmp(mode, "exec1"))
