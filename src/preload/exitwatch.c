@@ -1,7 +1,9 @@
 /*
- * exitwatch.c - profiles survive the ends that run no destructor: SIGINT,
- * SIGTERM and the fatal signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT)
- * when the program left them at their default action, and _exit or exec
+ * exitwatch.c - profiles survive the ends that run no destructor: the
+ * signals whose default action ends the process (SIGINT, SIGTERM, SIGHUP,
+ * SIGQUIT, SIGPIPE, SIGALRM, SIGXCPU, SIGXFSZ, and the crashes SIGSEGV,
+ * SIGBUS, SIGFPE, SIGILL, SIGABRT) when the program left them at that
+ * default, and _exit or exec
  * (exitpaths.c). A watcher thread writes the profiles - a signal handler
  * cannot: that allocates - from heap.c's reserve when the process is dying,
  * while the caller waits at most 10 s; a signal then kills the process as it
@@ -15,7 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
-static const int watched[] = { SIGINT, SIGTERM, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+static const int watched[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGALRM, SIGXCPU, SIGXFSZ,	/* ends */
+	SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,				/* crashes */
+};
 static bool installed[ARRAY_SIZE(watched)];
 static int efd = -1;
 static pid_t owner, watcher_tid;
@@ -23,9 +28,10 @@ static atomic_int busy, req_why;
 static atomic_uint req_seq, done_seq;
 static void (*flush_fn)(int why);
 
-static bool is_fatal(int sig)
+/* A crash: the process may be in any state, its heap too. */
+static bool is_crash(int sig)
 {
-	return sig != SIGINT && sig != SIGTERM;
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL || sig == SIGABRT;
 }
 
 /* Async-signal-safe: eventfd write, nanosleep, atomics. */
@@ -61,7 +67,7 @@ static void on_signal(int sig)
 {
 	int saved = errno;
 
-	exitwatch__flush(is_fatal(sig) ? PRELOAD_FLUSH_CRASH : PRELOAD_FLUSH_EXIT);
+	exitwatch__flush(is_crash(sig) ? PRELOAD_FLUSH_CRASH : PRELOAD_FLUSH_EXIT);
 	/* now die of the signal as the program would have: it is blocked in here,
 	 * so it is delivered with the default action when the handler returns */
 	signal(sig, SIG_DFL);
@@ -125,7 +131,7 @@ int exitwatch__start(void (*flush)(int why))
 			continue;	/* the program handles (or ignores) it itself */
 		sa.sa_handler = on_signal;
 		/* on the thread's alternate stack if it has one (a stack overflow) */
-		sa.sa_flags = is_fatal(watched[i]) ? SA_ONSTACK : 0;
+		sa.sa_flags = is_crash(watched[i]) ? SA_ONSTACK : 0;
 		sigemptyset(&sa.sa_mask);
 		installed[i] = !sigaction(watched[i], &sa, NULL);
 	}

@@ -83,9 +83,18 @@ static int find_self(struct dl_phdr_info *info, size_t size, void *arg)
 	return 0;
 }
 
+/*
+ * One line on stderr. A stderr that is a pipe nobody reads any more (`ember
+ * run ... 2>&1 | head`) must not kill the program with SIGPIPE for ember's
+ * sake: the signal is blocked around the write, and one the write raised is
+ * taken back.
+ */
 static void say(const char *fmt, ...) __printf(1, 2);
 static void say(const char *fmt, ...)
 {
+	struct timespec zero = { 0, 0 };
+	sigset_t pipe_set, old, pending;
+	bool was_pending;
 	char buf[512];
 	va_list ap;
 	int n;
@@ -98,8 +107,14 @@ static void say(const char *fmt, ...)
 	if (n > (int)sizeof(buf) - 2)
 		n = sizeof(buf) - 2;
 	buf[n++] = '\n';
-	if (write(STDERR_FILENO, buf, n) < 0)
-		return;
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+	was_pending = !sigpending(&pending) && sigismember(&pending, SIGPIPE);
+	if (write(STDERR_FILENO, buf, n) < 0 && errno == EPIPE && !was_pending)
+		while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
+			;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 static long env_long(const char *name, long def)

@@ -131,8 +131,9 @@ void exitpaths__init(void);
 
 /*
  * exitwatch.c: a thread that writes the profiles on request (@flush with a
- * preload_flush reason); SIGINT, SIGTERM and the fatal signals left at their
- * default action are caught, written, and then kill the process as before.
+ * preload_flush reason); the signals that end the process (SIGINT, SIGTERM,
+ * SIGPIPE, ..., the crashes) left at their default action are caught,
+ * written, and then kill the process as before.
  */
 int exitwatch__start(void (*flush)(int why));
 /* Have the thread write for @why; 0, -ETIMEDOUT (10 s) or -ESRCH (no thread). */

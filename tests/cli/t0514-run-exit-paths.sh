@@ -18,3 +18,9 @@ done
 # dormant program: only the profiled process's own _exit writes
 expect_status 0 "$EMBER" run --cpu -o v.pb.gz -- ./exits vfork 50
 [ "$(ls v.pb.gz* | tr '\n' ' ')" = "v.pb.gz " ] || fail "vfork: unexpected files: $(ls v.pb.gz*)"
+# ember's own messages to a stderr that nobody reads any more do not kill
+# the program with SIGPIPE: it exits 0 as it would without ember
+"$EMBER" run --cpu -o quiet.pb.gz -- ./exits return 100 2>&1 >/dev/null | :
+st=${PIPESTATUS[0]}
+[ "$st" = 0 ] || fail "exit status $st with stderr a closed pipe, want 0"
+[ -s quiet.pb.gz ] || fail "no profile with stderr a closed pipe"

@@ -12,6 +12,8 @@
  *   vfork spawn  vfork + exec /bin/true, posix_spawn /bin/true, then return
  *   segv bus fpe ill abort                  die of that signal
  *   doublefree   free a block twice: glibc finds its heap corrupt and aborts
+ *   sigpipe      write to stdout until that kills it (a pipe nobody reads)
+ *   sighup       raise(SIGHUP)
  *   ownsegv      with its own SIGSEGV handler, which prints and _exits 42
  */
 #define _GNU_SOURCE
@@ -204,6 +206,12 @@ int main(int argc, char **argv)
 		__builtin_trap();
 	if (!strcmp(mode, "abort"))
 		abort();
+	if (!strcmp(mode, "sigpipe"))
+		for (;;)
+			if (write(STDOUT_FILENO, "x\n", 2) < 0)
+				return 11;	/* EPIPE: SIGPIPE did not end it */
+	if (!strcmp(mode, "sighup"))
+		raise(SIGHUP);
 	if (!strcmp(mode, "doublefree")) {
 		void *volatile p = malloc(64);
 
