@@ -28,11 +28,9 @@ mkdir -p "$DIR"
 $CC -O2 -g -pthread -o "$DIR/pingpong" "$REPO/tests/workloads/offcpu_switchy.c"
 WL=("$DIR/pingpong" pingpong "$ROUNDS")
 
-now() { date +%s%N; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-# wall ms of the program itself, from /usr/bin/time inside the tool
-WLT=(/usr/bin/time -f 'wl=%e' -o "$DIR/wl.time")
-wl_ms() { awk -F= '/^wl=/ { printf "%d\n", $2 * 1000 }' "$DIR/wl.time"; }
+# the program's own wall time (it prints it, in us), in ms, from the tool's output
+wl_ms() { awk '/^offcpu_switchy: / { printf "%.1f\n", $(NF - 1) / 1000 }' "$DIR/wl.out"; }
 
 perf_offcpu=no
 if ! probe=$(perf record --off-cpu -o "$DIR/probe.data" -- true 2>&1); then
@@ -51,21 +49,21 @@ fi
 
 rm -f "$DIR"/r-*
 for i in $(seq "$RUNS"); do
-	"${WLT[@]}" "${WL[@]}"; wl_ms >>"$DIR/r-alone"
+	"${WL[@]}" >"$DIR/wl.out"; wl_ms >>"$DIR/r-alone"
 	# perf 6.1.192 sometimes aborts at the end of this recording: such a run is left out
-	if perf record -q -e sched:sched_switch -g -o "$DIR/sw.data" -- "${WLT[@]}" "${WL[@]}" 2>/dev/null; then
+	if perf record -q -e sched:sched_switch -g -o "$DIR/sw.data" -- "${WL[@]}" >"$DIR/wl.out" 2>/dev/null; then
 		wl_ms >>"$DIR/r-perf-sched-switch"
 	else
 		echo "perf record -e sched:sched_switch -g failed (status $?); run left out" >&2
 	fi
 	if [ $perf_offcpu = yes ]; then
-		perf record -q --off-cpu -o "$DIR/off.data" -- "${WLT[@]}" "${WL[@]}" 2>/dev/null
+		perf record -q --off-cpu -o "$DIR/off.data" -- "${WL[@]}" >"$DIR/wl.out" 2>/dev/null
 		wl_ms >>"$DIR/r-perf-off-cpu"
 	fi
 	if [ $ember_offcpu = yes ]; then
-		"$EMBER" record --off-cpu -o "$DIR/ember.folded" -- "${WLT[@]}" "${WL[@]}" 2>"$DIR/ember.err"
+		"$EMBER" record --off-cpu -o "$DIR/ember.folded" -- "${WL[@]}" >"$DIR/wl.out" 2>"$DIR/ember.err"
 		wl_ms >>"$DIR/r-ember-off-cpu"
-		"$EMBER" record -q --off-cpu --no-bpf -o "$DIR/ember-perf.folded" -- "${WLT[@]}" "${WL[@]}"
+		"$EMBER" record -q --off-cpu --no-bpf -o "$DIR/ember-perf.folded" -- "${WL[@]}" >"$DIR/wl.out"
 		wl_ms >>"$DIR/r-ember-off-cpu-no-bpf"
 	fi
 done

@@ -75,18 +75,20 @@ bool offcpu_bpf__switch_info(const struct perf_event_header *h, struct offcpu_bp
 	return true;
 }
 
-static const struct perf_event_header *synth_out(const struct offcpu_abi_out *r, void *buf, size_t cap)
+static const struct perf_event_header *synth_out(const struct offcpu_abi_out *r, size_t size, void *buf,
+					       size_t cap)
 {
 	struct perf_event_header *h = buf;
 	struct synth s = { (u8 *)(h + 1) };
-	u32 nk = r->kstack_bytes / 8, i;
+	u32 nk = r->kstack_bytes / 8, skip = r->kstack_skip, i;
 	u64 ustack, fixed;
 	uint16_t mark = OFFCPU_BPF_RAW_MARK, state = (uint16_t)r->state;
 	u8 raw[RAW_SIZE] = { 0 };
 	bool user = r->flags & OFFCPU_ABI_F_USER;
 
-	if (r->kstack_bytes > sizeof(r->kstack) || r->kstack_bytes % 8 || r->state >= OFFCPU_ABI_NSTATES ||
-	    r->ustack_lead >= OFFCPU_ABI_PAGE || r->ustack_bytes > OFFCPU_ABI_USTACK_MAX - r->ustack_lead)
+	if (r->kstack_bytes > sizeof(r->kstack) || r->kstack_bytes % 8 || skip > nk || r->state >= OFFCPU_ABI_NSTATES ||
+	    r->ustack_lead >= OFFCPU_ABI_PAGE || r->ustack_bytes > OFFCPU_ABI_USTACK_MAX - r->ustack_lead ||
+	    (user && OFFCPU_ABI_OUT_SIZE(0) + r->ustack_lead + r->ustack_bytes > size))
 		return NULL;
 	/* everything but the stack bytes: header, 6 words, callchain, raw, abi, regs, size, dyn_size */
 	fixed = 8 + 6 * 8 + (1 + (u64)nk) * 8 + 4 + RAW_SIZE + 8 + (user ? OFFCPU_ABI_NREGS * 8 + 16 : 8);
@@ -97,14 +99,14 @@ static const struct perf_event_header *synth_out(const struct offcpu_abi_out *r,
 		return NULL;
 	h->type = PERF_RECORD_SAMPLE;
 	h->misc = PERF_RECORD_MISC_KERNEL;
-	put64(&s, user ? r->regs[8] : nk ? r->kstack[0] : 0);	/* ip */
+	put64(&s, user ? r->regs[8] : nk > skip ? r->kstack[skip] : 0);	/* ip */
 	put32x2(&s, r->pid, r->tid);
 	put64(&s, r->time);
 	put32x2(&s, r->cpu, 0);
 	put64(&s, 1);	/* period */
-	put64(&s, 1 + (u64)nk);
+	put64(&s, 1 + (u64)(nk - skip));
 	put64(&s, PERF_CONTEXT_KERNEL);
-	for (i = 0; i < nk && i < OFFCPU_ABI_KSTACK_MAX; i++)
+	for (i = skip; i < nk && i < OFFCPU_ABI_KSTACK_MAX; i++)
 		put64(&s, r->kstack[i]);
 	memcpy(raw, &mark, 2);
 	memcpy(raw + 2, &state, 2);
@@ -148,9 +150,9 @@ const struct perf_event_header *offcpu_bpf__synth(const void *rec, size_t size, 
 		memcpy(&r, rec, sizeof(r));
 		return synth_in(&r, buf);
 	}
-	/* the ring hands out records aligned to 8: read the big one in place */
-	if (kind == OFFCPU_ABI__OUT && size >= sizeof(struct offcpu_abi_out) && !((uintptr_t)rec & 7))
-		return synth_out(rec, buf, cap);
+	/* the ring hands out records aligned to 8: read the big one in place, as far as it goes */
+	if (kind == OFFCPU_ABI__OUT && size >= OFFCPU_ABI_OUT_SIZE(0) && !((uintptr_t)rec & 7))
+		return synth_out(rec, size, buf, cap);
 	return NULL;
 }
 

@@ -44,8 +44,9 @@ u64 offcpu_bpf__budget(const struct offcpu_bpf_opts *o);
  * record becomes a PERF_RECORD_SAMPLE in perf_event.c's layout with
  * PERF_SAMPLE_RAW (state and threshold, read back by offcpu_bpf__sample_info);
  * an IN record a PERF_RECORD_SWITCH (switch-in) with its sample_id trailer.
- * A user stack longer than a perf record can hold is cut. Returns the
- * record, or NULL when @rec is malformed (short, unknown kind, sizes out of range).
+ * A user stack longer than a perf record can hold is cut. An OUT record
+ * may end after its stack pages (OFFCPU_ABI_OUT_SIZE). Returns the record,
+ * or NULL when @rec is malformed (short, unknown kind, sizes out of range).
  */
 const struct perf_event_header *offcpu_bpf__synth(const void *rec, size_t size, void *buf, size_t cap);
 

@@ -626,6 +626,42 @@ static int filter_switch_fds(struct session *s, size_t from, size_t k)
 	return 0;
 }
 
+/*
+ * BPF off-CPU: the program follows the target (its tgids, children by its
+ * fork hook); perf only brings side-band (mmaps, comms, forks), from every
+ * CPU. A per-task event, even one that never samples, would make every
+ * context switch of the target switch perf contexts too: +20 % on two
+ * threads ping-ponging. Records of other processes only fill the
+ * converter's tables.
+ */
+static int open_events_bpf(struct session *s, struct perf_event_opts *eo, struct em_diag *diag)
+{
+	const struct record_opts *o = s->o;
+	struct perf_event_attr attr;
+	size_t i;
+	int err = 0;
+
+	build_attrs(s, eo, &attr);
+	if (o->system_wide) {
+		load_all_procs(s);
+	} else if (o->npids) {
+		for (i = 0; i < o->npids && !err; i++) {
+			if (converter__load_proc(s->conv, o->pids[i])) {
+				em_diag__set(diag, NULL, 0, "no process with pid %d", o->pids[i]);
+				return -ENOENT;
+			}
+			err = offcpu_bpf__track(s->ob, o->pids[i], false);
+		}
+	} else {
+		err = start_command(s, o->argv);
+		if (!err)
+			err = offcpu_bpf__track(s->ob, s->child, true);	/* from its exec on */
+	}
+	if (!err)
+		err = open_all_cpus(s, &attr, -1);
+	return err ? err : offcpu_bpf__attach(s->ob, diag);
+}
+
 static int open_events(struct session *s, struct em_diag *diag)
 {
 	const struct record_opts *o = s->o;
@@ -640,6 +676,8 @@ static int open_events(struct session *s, struct em_diag *diag)
 	eo.freq = o->freq ? o->freq : 99;
 	eo.stack_size = o->stack_size ? o->stack_size : PERF_EVENT_STACK_DEFAULT;
 	eo.sideband = true;
+	if (s->ob)
+		return open_events_bpf(s, &eo, diag);
 	if (o->system_wide) {
 		n = build_attrs(s, &eo, attrs);
 		load_all_procs(s);
@@ -649,7 +687,7 @@ static int open_events(struct session *s, struct em_diag *diag)
 			if ((err = open_all_cpus(s, &attrs[k], -1)) || (err = filter_switch_fds(s, from, k)))
 				return err;
 		}
-		return s->ob ? offcpu_bpf__attach(s->ob, diag) : 0;
+		return 0;
 	}
 	eo.inherit = true;
 	if (o->npids) {
@@ -661,18 +699,14 @@ static int open_events(struct session *s, struct em_diag *diag)
 				err = attach_pid(s, &attrs[k], o->pids[i], diag);
 				if (!err)
 					err = filter_switch_fds(s, from, k);
-				if (!err && s->ob && !k)
-					err = offcpu_bpf__track(s->ob, o->pids[i], false);
 				if (err)
 					return err;
 			}
-		return s->ob ? offcpu_bpf__attach(s->ob, diag) : 0;
+		return 0;
 	}
 	eo.enable_on_exec = true;
 	n = build_attrs(s, &eo, attrs);
 	err = start_command(s, o->argv);
-	if (!err && s->ob)
-		err = offcpu_bpf__track(s->ob, s->child, true);	/* from its exec on */
 	if (err)
 		return err;
 	for (k = 0; k < n; k++) {
@@ -681,7 +715,7 @@ static int open_events(struct session *s, struct em_diag *diag)
 		if ((err = open_all_cpus(s, &attrs[k], s->child)) || (err = filter_switch_fds(s, from, k)))
 			return err;
 	}
-	return s->ob ? offcpu_bpf__attach(s->ob, diag) : 0;
+	return 0;
 }
 
 /*

@@ -1,6 +1,6 @@
 # t0605: BPF off-CPU at switch rates where only some blocks take a stack
 # (p < 1): four threads sleeping 50 us at a time (~30,000 blocks a second,
-# woken by timers; 4,000 stacks a second), then two threads ping-ponging a
+# woken by timers; 2,000 stacks a second), then two threads ping-ponging a
 # byte over pipes (~200,000 blocks a second; the default 1,000 stacks). For
 # the sleepers the 1/p estimate of blocked time lands within 5 % of the exact
 # total the kernel counted; for the ping-pong the
@@ -17,7 +17,7 @@ grep -q 'BPF not used' probe.err && skip "no BPF off-CPU here: $(sed -n 's/.*BPF
 # (a sleep that waited long for a CPU, sampled at a small p, weighs much), so
 # up to three tries; a wrong weighting is off by far more, every time
 for try in 1 2 3; do
-	expect_status 0 "$EMBER" record --off-cpu --stack-rate 4000 -o sleep.folded -- ./switchy sleep 2
+	expect_status 0 "$EMBER" record --off-cpu --stack-rate 2000 -o sleep.folded -- ./switchy sleep 2
 	cat "$T/err"
 	line=$(grep '^ember record: off-CPU in the kernel (BPF):' "$T/err")
 	sampled=$(sed -n 's/.*(BPF): \([0-9]*\) of \([0-9]*\) blocks sampled.*/\1 \2/p' <<<"$line")

@@ -1,9 +1,9 @@
 /*
  * fuzz_offcpu_bpf.c - libFuzzer target for offcpu_bpf__synth, the reader of
- * the off-CPU BPF program's ring records: the input is one record's start
- * (an OUT record is zero-padded to its full size, as the ring hands out
- * whole records); whatever its sizes claim, the perf record it becomes must
- * stay inside the output buffer and decode (events.c) without reading past it.
+ * the off-CPU BPF program's ring records: the input is one record (or the
+ * start of one, zero-padded); whatever its sizes claim, the perf record it
+ * becomes must stay inside the output buffer and decode (events.c) without
+ * reading past it.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,8 +23,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct event ev;
 
 	memcpy(rec, data, size);
-	/* as the ring hands it: the record's own size (IN records are small) */
-	h = offcpu_bpf__synth(rec, size >= 4 && data[0] == OFFCPU_ABI__IN ? size : n, out, cap);
+	/*
+	 * As the ring hands it: IN records, and OUT records long enough to hold
+	 * their header, at their own size (the stack bytes they claim may run
+	 * past it); shorter ones zero-padded to a whole record.
+	 */
+	h = offcpu_bpf__synth(rec, (size >= 4 && data[0] == OFFCPU_ABI__IN) || size >= OFFCPU_ABI_OUT_SIZE(0)
+				   ? size : n, out, cap);
 	if (h) {
 		if (h->size > cap)
 			abort();

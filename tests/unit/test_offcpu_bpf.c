@@ -220,6 +220,23 @@ TEST(test_offcpu_bpf__long_user_stack_is_cut_to_a_record)
 	free(r);
 }
 
+TEST(test_offcpu_bpf__tracing_frames_are_skipped)
+{
+	struct offcpu_abi_out *r = make_out(0);
+	u64 *buf = malloc(72 << 10);
+	const struct perf_event_header *h;
+	struct event ev;
+
+	r->kstack_skip = 1;
+	h = offcpu_bpf__synth(r, sizeof(*r), buf, 72 << 10);
+	ASSERT(h != NULL);
+	ASSERT(event__decode(h, &ev) == 0);
+	ASSERT_EQ_U64(ev.sample.nr, 3);
+	ASSERT_EQ_U64(ev.sample.ips[1], 0xffffffff81000020ull);
+	free(buf);
+	free(r);
+}
+
 TEST(test_offcpu_bpf__kernel_thread_has_no_user_part)
 {
 	struct offcpu_abi_out *r = make_out(0);
@@ -266,7 +283,10 @@ TEST(test_offcpu_bpf__malformed_records_are_refused)
 	u64 *buf = malloc(72 << 10);
 	u32 kind = 9;
 
-	ASSERT(offcpu_bpf__synth(r, sizeof(*r) - 8, buf, 72 << 10) == NULL);	/* short */
+	ASSERT(offcpu_bpf__synth(r, OFFCPU_ABI_OUT_SIZE(0) - 8, buf, 72 << 10) == NULL);	/* short */
+	/* the stack runs past the record's end */
+	ASSERT(offcpu_bpf__synth(r, OFFCPU_ABI_OUT_SIZE(0) + r->ustack_lead + 99, buf, 72 << 10) == NULL);
+	ASSERT(offcpu_bpf__synth(r, OFFCPU_ABI_OUT_SIZE(0) + r->ustack_lead + 100, buf, 72 << 10) != NULL);
 	ASSERT(offcpu_bpf__synth(&kind, sizeof(kind), buf, 72 << 10) == NULL);	/* unknown */
 	r->kstack_bytes = 13;
 	ASSERT(offcpu_bpf__synth(r, sizeof(*r), buf, 72 << 10) == NULL);
@@ -279,6 +299,9 @@ TEST(test_offcpu_bpf__malformed_records_are_refused)
 	r->ustack_bytes = OFFCPU_ABI_USTACK_MAX;
 	ASSERT(offcpu_bpf__synth(r, sizeof(*r), buf, 72 << 10) == NULL);
 	r->ustack_bytes = 100;
+	r->kstack_skip = 2;	/* more than the 1 frame there is */
+	ASSERT(offcpu_bpf__synth(r, sizeof(*r), buf, 72 << 10) == NULL);
+	r->kstack_skip = 1;
 	ASSERT(offcpu_bpf__synth(r, sizeof(*r), buf, 72 << 10) != NULL);
 	free(buf);
 	free(r);

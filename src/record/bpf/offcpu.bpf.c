@@ -19,12 +19,20 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define PF_KTHREAD 0x00200000
 
+/*
+ * With more than one probe on sched_switch (another tracer), the
+ * tracepoint calls its probes through this iterator: one more frame above
+ * __schedule. Resolved from /proc/kallsyms by libbpf; 0 when absent.
+ */
+extern const void __traceiter_sched_switch __ksym __weak;
+
 /* Set by ember before loading (read-only: the verifier prunes on them). */
 const volatile int filter_tgids = 1;	/* 0 = every task (-a) */
 const volatile __u32 states_kept = (1u << OFFCPU_ABI_S) | (1u << OFFCPU_ABI_D);
 const volatile __u64 min_block_ns = 0;
 const volatile __u64 max_block_ns = 0;	/* 0 = no limit */
 const volatile __u32 stack_size = 32768;	/* user stack bytes wanted past sp */
+const volatile __u32 ustack_pages = 9;		/* pages copied at most: stack_size's, plus sp's own */
 const volatile __u64 window_ns = 100000000;
 const volatile __u64 budget = 50;		/* stacks per window per CPU */
 
@@ -100,7 +108,8 @@ static __always_inline struct start *task_start(struct offcpu_abi_cpu *cs, struc
 static __always_inline void send_out(void *ctx, struct offcpu_abi_cpu *cs, struct task_struct *prev, __u64 now,
 				     __u32 state, __u64 thresh, struct start *st)
 {
-	struct offcpu_abi_out *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	/* only the pages this recording copies: half the ring space of a 64 KiB record at 32K */
+	struct offcpu_abi_out *r = bpf_ringbuf_reserve(&events, OFFCPU_ABI_OUT_SIZE(ustack_pages), 0);
 	long n;
 	int i;
 
@@ -118,14 +127,18 @@ static __always_inline void send_out(void *ctx, struct offcpu_abi_cpu *cs, struc
 	r->thresh = thresh;
 	r->ustack_bytes = 0;
 	r->ustack_lead = 0;
-	r->pad = 0;
+	r->kstack_skip = 0;
 	/*
 	 * The kernel stack from __schedule on: the first two frames are this
 	 * program and bpf_trace_run4 (the tracepoint's BPF runner; seen on
-	 * 6.18), which the perf path's stacks do not have.
+	 * 6.18), which the perf path's stacks do not have; then maybe the
+	 * tracepoint's iterator (a short function).
 	 */
 	n = bpf_get_stack(ctx, r->kstack, sizeof(r->kstack), 2 & BPF_F_SKIP_FIELD_MASK);
 	r->kstack_bytes = n > 0 ? (__u32)n : 0;
+	if (n >= 16 && &__traceiter_sched_switch &&
+	    r->kstack[0] - (__u64)&__traceiter_sched_switch < 512)
+		r->kstack_skip = 1;
 	if (!(prev->flags & PF_KTHREAD)) {
 		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(prev);
 		__u64 sp, base;
@@ -160,7 +173,7 @@ static __always_inline void send_out(void *ctx, struct offcpu_abi_cpu *cs, struc
 		 * taken here).
 		 */
 		for (i = 0; i < OFFCPU_ABI_USTACK_PAGES; i++) {
-			if (got >= want)
+			if (i >= ustack_pages || got >= want)
 				break;
 			if (bpf_probe_read_user(&r->ustack[i * OFFCPU_ABI_PAGE], OFFCPU_ABI_PAGE,
 						(void *)(base + (__u64)i * OFFCPU_ABI_PAGE)))

@@ -73,10 +73,14 @@ struct offcpu_abi_out {
 	__u32 kstack_bytes;	/* valid bytes of kstack (bpf_get_stack: leaf first) */
 	__u32 ustack_bytes;	/* valid bytes of ustack, from ustack_lead on */
 	__u32 ustack_lead;	/* ustack[0] is at sp - ustack_lead (sp's page start) */
-	__u32 pad;
+	__u32 kstack_skip;	/* leading kstack entries that are tracing machinery, not the task's */
 	__u64 kstack[OFFCPU_ABI_KSTACK_MAX];
-	__u8 ustack[OFFCPU_ABI_USTACK_MAX];
+	__u8 ustack[OFFCPU_ABI_USTACK_MAX];	/* the record ends after the pages copied (OFFCPU_ABI_OUT_SIZE) */
 };
+
+/* The size of an OUT record holding @pages pages of user stack. */
+#define OFFCPU_ABI_OUT_SIZE(pages) \
+	(__builtin_offsetof(struct offcpu_abi_out, ustack) + (pages) * OFFCPU_ABI_PAGE)
 
 /* Per CPU; user space sums them. Blocked time only counts blocks that passed every filter. */
 struct offcpu_abi_counters {
