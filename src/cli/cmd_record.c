@@ -8,6 +8,7 @@
 #include "cli/opt.h"
 #include "cli/report.h"
 #include "formats/folded.h"
+#include "formats/pprof.h"
 #include "record/event_spec.h"
 #include "record/offcpu.h"
 #include "record/perf_event.h"
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_PIDS 1024
@@ -412,6 +414,54 @@ static int write_svg(FILE *out, const struct profile *p, const char *subtitle, c
 	return err;
 }
 
+/*
+ * A pprof profile (gzip'd protobuf) of @p for `go tool pprof`. CPU samples
+ * get Go's two sample types, samples/count and cpu/nanoseconds (each sample
+ * worth the nominal period 1/F); off-CPU and hot/cold profiles are already
+ * in nanoseconds; -e profiles count events (named after the event when
+ * there is one).
+ */
+static int write_pprof(FILE *out, struct profile *p, const char *comment, const struct record_opts *o,
+		       const struct record_result *r)
+{
+	struct pprof_write_opts po = { .default_col = 0, .comment = comment };
+	struct profile *cpu = NULL;
+	struct timespec now;
+	s64 period = 1000000000ll / (o->freq ? o->freq : 99);
+	size_t i;
+	int err;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	po.duration_nanos = (s64)(r->elapsed * 1e9);
+	po.time_nanos = (s64)now.tv_sec * 1000000000ll + now.tv_nsec - po.duration_nanos;
+	if (o->off_cpu || o->hot_cold) {
+		po.period_type = o->hot_cold ? "wall" : "off-cpu";
+		po.period_unit = "nanoseconds";
+		po.period = 1;
+	} else if (o->nevents) {
+		po.period_type = o->nevents == 1 ? o->events[0].name : "events";
+		profile__set_value_type(p, 0, po.period_type, "count");
+		po.period_unit = "count";
+		po.period = 1;
+	} else {
+		cpu = profile__new(2);
+		profile__merge(cpu, p);
+		for (i = 0; i < cpu->vcap; i++)
+			if (cpu->present[i])
+				cpu->values[i * 2 + 1] = cpu->values[i * 2] * (u64)period;
+		profile__set_value_type(cpu, 0, "samples", "count");
+		profile__set_value_type(cpu, 1, "cpu", "nanoseconds");
+		po.period_type = "cpu";
+		po.period_unit = "nanoseconds";
+		po.period = period;
+		po.default_col = 1;
+		p = cpu;
+	}
+	err = pprof_write(out, p, &po);
+	profile__free(cpu);
+	return err;
+}
+
 int cmd_record(int argc, const char **argv)
 {
 	const char *output = NULL, *pid_list = NULL, *stack_arg = NULL;
@@ -428,7 +478,7 @@ int cmd_record(int argc, const char **argv)
 	int pids[MAX_PIDS];
 	const struct opt options[] = {
 		{ "freq", 'F', OPT_UINT, &o.freq, "HZ", "samples per second per CPU (default 99)" },
-		{ "output", 'o', OPT_STRING, &output, "FILE", "FILE.svg: flame graph (default CMD.svg), FILE.folded: folded stacks" },
+		{ "output", 'o', OPT_STRING, &output, "FILE", "FILE.svg: flame graph (default CMD.svg), FILE.folded: folded stacks, FILE.pb.gz: pprof" },
 		{ "duration", 0, OPT_DOUBLE, &o.duration, "SEC", "stop after SEC seconds (the command is then terminated)" },
 		{ "pids", 'p', OPT_STRING, &pid_list, "PID,...", "record these running processes, every thread" },
 		{ "all-cpus", 'a', OPT_FLAG, &o.system_wide, NULL, "record every process on every CPU" },
@@ -452,7 +502,7 @@ int cmd_record(int argc, const char **argv)
 	char default_out[256], title[256];
 	FILE *out;
 	int nargs, npids = 0, code, err;
-	bool svg;
+	bool svg, pprof;
 
 	nargs = opt_parse(argc, argv, options, &record_usage);
 	if (nargs < 0)
@@ -494,8 +544,10 @@ int cmd_record(int argc, const char **argv)
 		output = default_out;
 	}
 	svg = has_suffix(output, ".svg");
-	if (strcmp(output, "-") && !svg && !has_suffix(output, ".folded") && !has_suffix(output, ".txt")) {
-		report_error("cannot write '%s': the output name must end in .svg or .folded", output);
+	pprof = has_suffix(output, ".pb.gz") || has_suffix(output, ".pprof") || has_suffix(output, ".pb");
+	if (strcmp(output, "-") && !svg && !pprof && !has_suffix(output, ".folded") && !has_suffix(output, ".txt")) {
+		report_error("cannot write '%s': the output name must end in .svg, .folded or .pb.gz (pprof)",
+			     output);
 		return EXIT_USAGE;
 	}
 	if ((no_bpf || o.offcpu_rate) && !o.off_cpu && !o.hot_cold) {
@@ -541,6 +593,12 @@ int cmd_record(int argc, const char **argv)
 		describe_target(title, sizeof(title), &o);
 		describe_offcpu(title, sizeof(title), &o, &res);
 		err = write_svg(out, res.profile, title, &o, &diag);
+	} else if (pprof) {
+		describe_target(title, sizeof(title), &o);
+		describe_offcpu(title, sizeof(title), &o, &res);
+		err = write_pprof(out, res.profile, title, &o, &res);
+		if (err)
+			em_diag__set(&diag, output, 0, "cannot write pprof: %s", strerror(-err));
 	} else {
 		err = folded_write(out, res.profile);
 	}
