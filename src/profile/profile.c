@@ -64,6 +64,11 @@ u32 profile__frame(struct profile *p, const char *name, size_t len, enum frame_k
 
 void profile__merge(struct profile *dst, const struct profile *src)
 {
+	profile__merge_renamed(dst, src, NULL);
+}
+
+void profile__merge_renamed(struct profile *dst, const struct profile *src, const char *const *names)
+{
 	size_t nframes = src->frames.n, nstacks = src->stacks.n, i;
 	u32 *fmap = xmalloc(nframes * sizeof(*fmap) + 1);
 	u32 *smap = xmalloc(nstacks * sizeof(*smap));
@@ -74,6 +79,10 @@ void profile__merge(struct profile *dst, const struct profile *src)
 		size_t len;
 		const char *name = strtab__get(&src->strings, f->name, &len);
 
+		if (names && names[i]) {
+			name = names[i];
+			len = strlen(name);
+		}
 		fmap[i] = profile__frame(dst, name, len, f->kind);
 	}
 	smap[0] = STACK_ROOT;

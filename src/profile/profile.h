@@ -48,6 +48,13 @@ static inline void profile__add(struct profile *p, u32 stack, unsigned col, u64 
  */
 void profile__merge(struct profile *dst, const struct profile *src);
 
+/*
+ * profile__merge(), with frame i of @src named @names[i] instead of its own
+ * name where @names[i] is not NULL (frames that end up with one name are
+ * one frame in @dst).
+ */
+void profile__merge_renamed(struct profile *dst, const struct profile *src, const char *const *names);
+
 /* Keep only value column @col (and its type), as the profile's one column. */
 void profile__keep_column(struct profile *p, unsigned col);
 

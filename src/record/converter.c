@@ -60,6 +60,11 @@ struct converter {
 	struct symcache syms;
 	struct idtable procs, threads;
 	struct frame_key *fcache;	/* open addressing; obj == NULL && addr == 0 is empty */
+	/* defer_kernel_names: the kernel frames named by address so far */
+	struct { u32 frame; u64 addr; } *pending;
+	size_t npending, pending_cap;
+	u64 *frame_uses;		/* per frame id: occurrences of a pending frame in samples */
+	size_t frame_uses_cap;
 	size_t fcache_n, fcache_mask;
 	struct unwind_frame frames[MAX_FRAMES];
 	u32 stack_frames[MAX_FRAMES + 256];
@@ -150,14 +155,63 @@ void converter__free(struct converter *c)
 	free(c->threads.keys);
 	free(c->threads.vals);
 	free(c->fcache);
+	free(c->pending);
+	free(c->frame_uses);
 	symcache__release(&c->syms);
 	profile__free(c->prof);
 	free(c);
 }
 
+/*
+ * defer_kernel_names: give the frames named by address their kallsyms names
+ * (the profile is rebuilt, so that two addresses of one function become one
+ * frame) and count the occurrences of those kallsyms does not name.
+ */
+static struct profile *name_pending_kernel_frames(struct converter *c, struct profile *p)
+{
+	const struct kallsyms *k;
+	struct profile *q;
+	char **names;
+	size_t i;
+	unsigned col;
+
+	if (!c->npending)
+		return p;
+	k = symcache__kernel(&c->syms);
+	names = xcalloc(p->frames.n, sizeof(*names));
+	for (i = 0; i < c->npending; i++) {
+		const char *name = k ? kallsyms__lookup(k, c->pending[i].addr) : NULL;
+		u32 f = c->pending[i].frame;
+
+		if (!name)
+			c->stats.unnamed += c->frame_uses[f];
+		snprintf(c->namebuf, sizeof(c->namebuf), "%s_[k]", name ? name : "[unknown]");
+		names[f] = xstrdup(c->namebuf);
+	}
+	q = profile__new(p->ncols);
+	for (col = 0; col < p->ncols; col++) {
+		char type[128], unit[128];
+		size_t tl, ul;
+		const char *t = strtab__get(&p->strings, p->types[col].type, &tl);
+		const char *u = strtab__get(&p->strings, p->types[col].unit, &ul);
+
+		snprintf(type, sizeof(type), "%.*s", (int)tl, t);
+		snprintf(unit, sizeof(unit), "%.*s", (int)ul, u);
+		profile__set_value_type(q, col, type, unit);
+	}
+	profile__merge_renamed(q, p, (const char *const *)names);
+	for (i = 0; i < c->npending; i++)
+		free(names[c->pending[i].frame]);
+	free(names);
+	profile__free(p);
+	c->npending = 0;
+	memset(c->frame_uses, 0, c->frame_uses_cap * sizeof(*c->frame_uses));
+	return q;
+}
+
 struct profile *converter__take(struct converter *c)
 {
-	struct profile *p = c->prof;
+	struct profile *p = name_pending_kernel_frames(c, c->prof);
 
 	c->prof = profile__new(1);
 	memset(c->fcache, 0, (c->fcache_mask + 1) * sizeof(*c->fcache));
@@ -167,7 +221,7 @@ struct profile *converter__take(struct converter *c)
 
 void converter__prefetch(struct converter *c)
 {
-	if (c->opts.kernel)
+	if (c->opts.kernel && !c->opts.defer_kernel_names)
 		symcache__prefetch_kernel(&c->syms);
 }
 
@@ -420,13 +474,46 @@ static u32 user_frame(struct converter *c, struct process *p, const struct unwin
 	return id;
 }
 
-static u32 kernel_frame(struct converter *c, u64 addr, bool *unnamed)
+/* defer_kernel_names: a frame named by its address, for now; counted for the end. */
+static u32 pending_kernel_frame(struct converter *c, u64 addr)
 {
-	const struct kallsyms *k = symcache__kernel(&c->syms);
-	const char *name = k ? kallsyms__lookup(k, addr) : NULL;
 	struct frame_key *slot;
 	bool found;
 
+	fcache_grow(c);
+	slot = fcache_slot(c, NULL, addr ? addr : 1, &found);
+	if (!found) {
+		snprintf(c->namebuf, sizeof(c->namebuf), "[kernel 0x%llx]", (unsigned long long)addr);
+		slot->frame = profile__frame(c->prof, c->namebuf, strlen(c->namebuf), FRAME_KIND__KERNEL);
+		slot->unnamed = false;
+		XGROW(c->pending, c->pending_cap, c->npending + 1);
+		c->pending[c->npending].frame = slot->frame;
+		c->pending[c->npending++].addr = addr;
+	}
+	if (slot->frame >= c->frame_uses_cap) {
+		size_t old = c->frame_uses_cap, n = (size_t)slot->frame * 2 + 64;
+
+		c->frame_uses = xrealloc(c->frame_uses, n * sizeof(*c->frame_uses));
+		memset(c->frame_uses + old, 0, (n - old) * sizeof(*c->frame_uses));
+		c->frame_uses_cap = n;
+	}
+	c->frame_uses[slot->frame]++;
+	return slot->frame;
+}
+
+static u32 kernel_frame(struct converter *c, u64 addr, bool *unnamed)
+{
+	const struct kallsyms *k;
+	const char *name;
+	struct frame_key *slot;
+	bool found;
+
+	if (c->opts.defer_kernel_names) {
+		*unnamed = false;	/* counted when named */
+		return pending_kernel_frame(c, addr);
+	}
+	k = symcache__kernel(&c->syms);
+	name = k ? kallsyms__lookup(k, addr) : NULL;
 	*unnamed = !name;
 	fcache_grow(c);
 	slot = fcache_slot(c, NULL, addr ? addr : 1, &found);

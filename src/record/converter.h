@@ -21,6 +21,14 @@ struct converter_opts {
 	bool kernel;		/* keep kernel frames (default on) */
 	bool check_unwind;	/* also unwind each sample with libdwfl and compare (slow) */
 	/*
+	 * Name kernel frames in converter__take(), not as samples arrive:
+	 * /proc/kallsyms (~60 ms of CPU) is then read once the recording is
+	 * over instead of competing with the program recorded. Only for callers
+	 * that keep no stack ids across converter__take(): it rebuilds the
+	 * profile.
+	 */
+	bool defer_kernel_names;
+	/*
 	 * The weight a sample adds to its stack @stack (an id in the profile
 	 * being built): NULL = 1 per sample; 0 = nothing added (the hook keeps
 	 * the stack id itself: off-CPU samples are weighted by the time until
@@ -61,7 +69,10 @@ void converter__prefetch(struct converter *c);
 /* Read process @pid's comm, threads' comms and maps from /proc. Returns 0 or -errno. */
 int converter__load_proc(struct converter *c, int pid) __must_check;
 
-/* The profile built so far; the caller owns it, and the converter starts a new one. */
+/*
+ * The profile built so far (kernel frames named now with defer_kernel_names);
+ * the caller owns it, and the converter starts a new one.
+ */
 struct profile *converter__take(struct converter *c);
 
 const struct converter_stats *converter__stats(const struct converter *c);

@@ -246,11 +246,6 @@ bool offcpu__kernel_filter(unsigned states, char *buf, size_t size)
 
 void offcpu__switch_in(struct offcpu *oc, u32 tid, u64 time)
 {
-	offcpu__switch_in_perturbed(oc, tid, time, 0);
-}
-
-void offcpu__switch_in_perturbed(struct offcpu *oc, u32 tid, u64 time, u64 perturb_ns)
-{
 	struct pending *p;
 	struct offcpu_total *t;
 	u64 ns;
@@ -293,9 +288,8 @@ void offcpu__switch_in_perturbed(struct offcpu *oc, u32 tid, u64 time, u64 pertu
 		oc->st.no_stack_ns = sat_add(oc->st.no_stack_ns, ns);
 		return;
 	}
-	if (p->thresh < OFFCPU_P_ONE) {	/* Horvitz-Thompson: weight 1/p, but not the sampling's own part */
-		u64 own = perturb_ns < ns ? perturb_ns : ns;
-		double w = (double)(ns - own) * (double)OFFCPU_P_ONE / (double)p->thresh + (double)own;
+	if (p->thresh < OFFCPU_P_ONE) {	/* Horvitz-Thompson: weight 1/p */
+		double w = (double)ns * (double)OFFCPU_P_ONE / (double)p->thresh;
 
 		ns = w >= 1.8e19 ? UINT64_MAX : (u64)(w + 0.5);
 	}

@@ -116,14 +116,6 @@ bool offcpu__kernel_filter(unsigned states, char *buf, size_t size);
 /* Task @tid was switched back in at @time: closes its pending interval, if any. */
 void offcpu__switch_in(struct offcpu *oc, u32 tid, u64 time);
 
-/*
- * As offcpu__switch_in, for a sampled block of which @perturb_ns were
- * caused by its own sampling (the BPF path: see offcpu_abi_in): those are
- * counted once, the rest weighted by 1/p, so the totals estimate what an
- * exact count over all blocks, sampled or not, gives. The filters see the
- * whole block.
- */
-void offcpu__switch_in_perturbed(struct offcpu *oc, u32 tid, u64 time, u64 perturb_ns);
 
 
 /*

@@ -37,8 +37,8 @@ u64 offcpu_bpf__budget(const struct offcpu_bpf_opts *o)
 	return b ? b : 1;
 }
 
-/* A switch-in's body (before the sample_id trailer, where events.c does not look): mark, perturb, task_ns. */
-#define IN_BODY (8 + 8 + 8 * OFFCPU_ABI_NSTATES)
+/* A switch-in's body (before the sample_id trailer, where events.c does not look): mark, task_ns. */
+#define IN_BODY (8 + 8 * OFFCPU_ABI_NSTATES)
 #define IN_MARK 0x6e692d66706f6365ull	/* "ecopf-in" */
 
 static const struct perf_event_header *synth_in(const struct offcpu_abi_in *r, void *buf)
@@ -50,7 +50,6 @@ static const struct perf_event_header *synth_in(const struct offcpu_abi_in *r, v
 	h->type = PERF_RECORD_SWITCH;
 	h->misc = 0;	/* switch-in */
 	put64(&s, IN_MARK);
-	put64(&s, r->perturb_ns);
 	for (i = 0; i < OFFCPU_ABI_NSTATES; i++)
 		put64(&s, r->task_ns[i]);
 	put32x2(&s, r->pid, r->tid);
@@ -70,8 +69,7 @@ bool offcpu_bpf__switch_info(const struct perf_event_header *h, struct offcpu_bp
 	memcpy(&mark, b, 8);
 	if (mark != IN_MARK)
 		return false;
-	memcpy(&in->perturb_ns, b + 8, 8);
-	memcpy(in->task_ns, b + 16, sizeof(in->task_ns));
+	memcpy(in->task_ns, b + 8, sizeof(in->task_ns));
 	return true;
 }
 

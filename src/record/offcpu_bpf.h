@@ -55,7 +55,6 @@ bool offcpu_bpf__sample_info(const struct event_sample *s, enum offcpu_state *st
 
 /* What a synthesized switch-in carries besides the switch (offcpu_abi_in). */
 struct offcpu_bpf_in {
-	u64 perturb_ns;		/* the part of the block its own sampling caused */
 	u64 task_ns[OFFCPU_ABI_NSTATES];	/* the task's exact blocked time so far, per state */
 };
 

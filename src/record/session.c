@@ -229,19 +229,17 @@ static const char *sample_base(void *ctx, const struct event *ev)
 
 /*
  * A switch-in to the off-CPU state machine. On the BPF path it ends a
- * sampled block, and carries the part its sampling caused and the task's
- * exact blocked time, noted against the task's estimate as of this block.
+ * sampled block, and carries the task's exact blocked time, noted against
+ * the task's estimate as of this block.
  */
 static void switch_in(struct session *s, const struct perf_event_header *h, const struct event *ev)
 {
 	struct offcpu_bpf_in in;
 	unsigned st;
 
-	if (!s->ob || !offcpu_bpf__switch_info(h, &in)) {
-		offcpu__switch_in(s->oc, ev->tid, ev->time);
+	offcpu__switch_in(s->oc, ev->tid, ev->time);
+	if (!s->ob || !offcpu_bpf__switch_info(h, &in))
 		return;
-	}
-	offcpu__switch_in_perturbed(s->oc, ev->tid, ev->time, in.perturb_ns);
 	for (st = 0; st < OFFCPU_ABI_NSTATES && st < OFFCPU_STATE__COUNT; st++)
 		if (in.task_ns[st])
 			offcpu__task_exact(s->oc, ev->tid, st, in.task_ns[st]);
@@ -780,6 +778,8 @@ int record_session__run(const struct record_opts *o, struct record_result *res, 
 		co.sample_weight = sample_weight;
 		co.sample_base = o->nevents > 1 ? sample_base : NULL;
 		co.hook_ctx = &s;
+		/* off-CPU keeps stack ids across the end: name kernel frames as they come */
+		co.defer_kernel_names = !(o->off_cpu || o->hot_cold);
 		s.conv = converter__new(&co);
 	}
 	/*
@@ -856,9 +856,9 @@ int record_session__run(const struct record_opts *o, struct record_result *res, 
 	res->elapsed = now_sec() - start;
 	res->child_status = status;
 	memcpy(res->offcpu_note, s.offcpu_note, sizeof(res->offcpu_note));
+	res->profile = converter__take(s.conv);	/* first: it may still name kernel frames */
 	res->stats = *converter__stats(s.conv);
 	res->stats.lost += s.dropped;
-	res->profile = converter__take(s.conv);
 	if (s.oc)
 		res->profile = offcpu_profile(&s, res->profile, res);
 	if (o->progress) {

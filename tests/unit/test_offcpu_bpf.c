@@ -3,7 +3,7 @@
  * sampling window (p per window, bursts, low rates exact, no bias on a
  * simulated stream), the state classes, ring records turned into perf
  * records that events.c decodes back field for field, malformed records
- * refused, and the state machine's 1/p weighting and perturbation share.
+ * refused, and the state machine's 1/p weighting scaled to exact totals.
  */
 #include "../lib/test.h"
 #include "record/events.h"
@@ -257,7 +257,7 @@ TEST(test_offcpu_bpf__kernel_thread_has_no_user_part)
 
 TEST(test_offcpu_bpf__in_record_is_a_switch_in)
 {
-	struct offcpu_abi_in r = { OFFCPU_ABI__IN, 77, 70, 0, 987654321, 4321, 0, { 0, 5000000, 7, 0 } };
+	struct offcpu_abi_in r = { OFFCPU_ABI__IN, 77, 70, 0, 987654321, { 0, 5000000, 7, 0 } };
 	u64 buf[64];
 	const struct perf_event_header *h = offcpu_bpf__synth(&r, sizeof(r), buf, sizeof(buf));
 	struct offcpu_bpf_in in;
@@ -272,7 +272,6 @@ TEST(test_offcpu_bpf__in_record_is_a_switch_in)
 	ASSERT_EQ_U64(ev.time, 987654321);
 	ASSERT_EQ_U64(event__time(h), 987654321);
 	ASSERT(offcpu_bpf__switch_info(h, &in));
-	ASSERT_EQ_U64(in.perturb_ns, 4321);
 	ASSERT_EQ_U64(in.task_ns[1], 5000000);
 	ASSERT_EQ_U64(in.task_ns[2], 7);
 }
@@ -308,9 +307,8 @@ TEST(test_offcpu_bpf__malformed_records_are_refused)
 }
 
 /*
- * Sampled blocks in the state machine: weighted 1/p, the sampling's own
- * part once; each task's estimate scaled to its exact time, then the state
- * to the kernel's total.
+ * Sampled blocks in the state machine: weighted 1/p; each task's estimate
+ * scaled to its exact time, then the state to the kernel's total.
  */
 TEST(test_offcpu_bpf__weights_and_scale)
 {
@@ -326,11 +324,11 @@ TEST(test_offcpu_bpf__weights_and_scale)
 	u32 a = stack_trie__child(&p->stacks, STACK_ROOT, profile__frame(p, "a", 1, FRAME_KIND__ROOT));
 	u32 b = stack_trie__child(&p->stacks, STACK_ROOT, profile__frame(p, "b", 1, FRAME_KIND__ROOT));
 
-	/* tid 1: 10 us at p = 1/4 -> 40 us; tid 2: 10 us at p = 1/4, 2 us of it its own sampling -> 34 us */
+	/* tid 1: 10 us at p = 1/4 -> 40 us; tid 2: 8.5 us at p = 1/4 -> 34 us */
 	offcpu__switch_out_sampled(oc, 1, 1000, OFFCPU_STATE__S, a, OFFCPU_P_ONE / 4);
-	offcpu__switch_in_perturbed(oc, 1, 11000, 0);
+	offcpu__switch_in(oc, 1, 11000);
 	offcpu__switch_out_sampled(oc, 2, 1000, OFFCPU_STATE__S, b, OFFCPU_P_ONE / 4);
-	offcpu__switch_in_perturbed(oc, 2, 11000, 2000);
+	offcpu__switch_in(oc, 2, 9500);
 	t = offcpu__totals(oc, &n);
 	ASSERT_EQ_U64(n, 2);
 	ASSERT_EQ_U64(t[0].ns, 40000);

@@ -46,14 +46,12 @@ struct {
 
 struct start {
 	__u64 time;		/* switch-out; 0 = not blocked */
-	__u64 copied;		/* sampled: when the copy of its stacks was done */
 	__u64 expect;		/* expected block length: mean of recent blocks (offcpu_abi__expect) */
 	__u64 task_ns[OFFCPU_ABI_NSTATES];	/* exact blocked time of this task, per state */
 	__u32 state;		/* of the block in progress */
 	__u8 tracked;		/* 1 tracked, 0 not (decided once per task, see task_start) */
 	__u8 sampled;		/* an OUT record was sent: send an IN record */
-	__u8 busy_next;		/* sampled: another task was waiting for this CPU */
-	__u8 pad;
+	__u8 pad[2];
 };
 
 /*
@@ -191,7 +189,6 @@ static __always_inline void send_out(void *ctx, struct offcpu_abi_cpu *cs, struc
 	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
 	cs->c.sampled++;
 	st->sampled = 1;
-	st->copied = bpf_ktime_get_ns();
 }
 
 static __always_inline void switch_out(void *ctx, struct offcpu_abi_cpu *cs, struct task_struct *prev,
@@ -218,26 +215,16 @@ static __always_inline void switch_out(void *ctx, struct offcpu_abi_cpu *cs, str
 		return;		/* timed for the "filtered by state" count only */
 	t = offcpu_window__step(&cs->w, now, st->expect, window_ns, budget);
 	if (offcpu_window__take(&cs->w, st->expect, t, st->expect && st->expect < t ? bpf_get_prandom_u32() : 0,
-				&thresh)) {
-		st->busy_next = next->pid != 0;
+				&thresh))
 		send_out(ctx, cs, prev, now, state, thresh, st);
-	}
 }
 
-/* @next's sampled block ended: an IN record with the part its sampling caused and the task's exact totals. */
-static __always_inline void send_in(struct offcpu_abi_cpu *cs, struct task_struct *next, __u64 now, __u64 t0,
-				    __u64 d, struct start *st)
+/* @next's sampled block ended: an IN record with the task's exact totals. */
+static __always_inline void send_in(struct offcpu_abi_cpu *cs, struct task_struct *next, __u64 now,
+				    struct start *st)
 {
 	struct offcpu_abi_in *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
-	/*
-	 * The copy (copied - t0) delayed this CPU's next task: when there was
-	 * one, the wakeup of a task blocked on it (a pipe partner) waited for
-	 * the copy too.
-	 */
-	__u64 perturb = st->busy_next ? st->copied - t0 : 0;
 
-	if (perturb > d)
-		perturb = d;
 	if (!r) {
 		cs->c.rb_full_in++;
 		return;
@@ -246,9 +233,7 @@ static __always_inline void send_in(struct offcpu_abi_cpu *cs, struct task_struc
 	r->tid = next->pid;
 	r->pid = next->tgid;
 	r->cpu = bpf_get_smp_processor_id();
-	r->time = now;
-	r->perturb_ns = perturb > 0xffffffffull ? 0xffffffffu : (__u32)perturb;
-	r->pad = 0;
+	r->time = now;		/* the clock reading the exact totals used */
 	r->task_ns[0] = st->task_ns[0];
 	r->task_ns[1] = st->task_ns[1];
 	r->task_ns[2] = st->task_ns[2];
@@ -289,7 +274,7 @@ static __always_inline void switch_in(struct offcpu_abi_cpu *cs, struct task_str
 	}
 	if (st->sampled) {
 		st->sampled = 0;
-		send_in(cs, next, now, t0, d, st);
+		send_in(cs, next, now, st);
 	}
 }
 

@@ -46,14 +46,6 @@ struct offcpu_abi_in {
 	__u32 tid, pid, cpu;
 	__u64 time;		/* switch-in, CLOCK_MONOTONIC ns */
 	/*
-	 * How much of the block its own sampling caused: copying the stacks
-	 * delays the switch, so a task already waiting for this CPU starts
-	 * that much later, and with it a partner that would wake this one
-	 * (two threads ping-ponging). ns; 0 when the CPU went idle.
-	 */
-	__u32 perturb_ns;
-	__u32 pad;
-	/*
 	 * The task's exact blocked time so far, per state (blocks kept by
 	 * every filter, sampled or not, this one included): ember scales the
 	 * task's sampled estimate to it, so each task's total is exact and
