@@ -202,8 +202,11 @@ static void print_offcpu_path(const struct record_result *r, const struct offcpu
 	const struct offcpu_stats *est = &r->offcpu;
 
 	if (!r->offcpu_bpf) {
-		fprintf(stderr, "ember record: off-CPU from perf sched_switch samples%s%s\n",
-			r->offcpu_note[0] ? " (BPF not used: " : " (--no-bpf)", r->offcpu_note[0] ? r->offcpu_note : "");
+		if (r->offcpu_note[0])
+			fprintf(stderr, "ember record: off-CPU from perf sched_switch samples; BPF not used: %s\n",
+				r->offcpu_note);
+		else
+			fputs("ember record: off-CPU from perf sched_switch samples (--no-bpf)\n", stderr);
 		return;
 	}
 	fprintf(stderr, "ember record: off-CPU in the kernel (BPF): ");
