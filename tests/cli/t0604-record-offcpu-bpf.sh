@@ -17,7 +17,7 @@ st=$?
 if grep -q 'BPF not used' probe.err; then
 	skip "no BPF off-CPU here: $(sed -n 's/.*BPF not used: //p' probe.err)"
 fi
-expect_match probe.err '^ember record: off-CPU in the kernel \(BPF\): all 0 blocks sampled'
+expect_match probe.err '^ember record: off-CPU in the kernel \(BPF\): all [0-9]+ blocks sampled'
 
 expect_status 0 "$EMBER" record --off-cpu -o off.folded -- "$WL"
 cat "$T/err"

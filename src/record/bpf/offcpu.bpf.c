@@ -18,6 +18,7 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #define PF_KTHREAD 0x00200000
+#define TASK_DEAD 0x80
 
 /*
  * With more than one probe on sched_switch (another tracer), the
@@ -55,16 +56,37 @@ struct start {
 };
 
 /*
- * Per-task storage: one lookup per switch (a tid hash would be one too, plus
- * the tgid filter's), freed with the task. Untracked tasks get one too, so
- * the tgid hash is read once per task, not on every switch.
+ * Per thread, by tid. An LRU hash: as cheap here as task storage (78-84 ns
+ * a program run either way, bpf_stats, ping-pong), and unlike task storage
+ * always there: task storage refuses access on a CPU where a task freeing
+ * its own was preempted, and the switch-ins it then missed were lost.
+ * Entries go when their thread exits (on_exit); LRU only past 65,536 threads.
  */
 struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
 	__type(value, struct start);
 } starts SEC(".maps");
+
+static __always_inline struct start *start_get(struct task_struct *t)
+{
+	__u32 tid = t->pid;
+
+	return bpf_map_lookup_elem(&starts, &tid);
+}
+
+/* @t's entry, a zeroed one when it has none; NULL when it cannot be made. */
+static __always_inline struct start *start_create(struct task_struct *t)
+{
+	__u32 tid = t->pid;
+	struct start z = {}, *st = bpf_map_lookup_elem(&starts, &tid);
+
+	if (st)
+		return st;
+	bpf_map_update_elem(&starts, &tid, &z, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&starts, &tid);
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -81,13 +103,13 @@ struct {
 /* @t's storage, created on first sight with its tgid's tracking. */
 static __always_inline struct start *task_start(struct offcpu_abi_cpu *cs, struct task_struct *t)
 {
-	struct start *st = bpf_task_storage_get(&starts, t, 0, 0);
+	struct start *st = start_get(t);
 	__u32 tgid;
 	__u8 *v;
 
 	if (st)
 		return st;
-	st = bpf_task_storage_get(&starts, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	st = start_create(t);
 	if (!st) {
 		cs->c.map_full++;
 		return 0;
@@ -195,17 +217,16 @@ static __always_inline void switch_out(void *ctx, struct offcpu_abi_cpu *cs, str
 				       struct task_struct *next, __u64 now, bool preempt, unsigned int prev_state)
 {
 	__u32 state = offcpu_abi__state(preempt, prev_state);
-	struct start *st = task_start(cs, prev);
+	struct start *st;
 	__u64 thresh, t;
 
+	if (prev_state & TASK_DEAD)
+		return;		/* its last switch: no entry for it again (on_exit deleted it) */
+	st = task_start(cs, prev);
 	if (!st || !st->tracked)
 		return;
 	cs->c.switches_out++;
-	/*
-	 * Still marked: its switch-in went unseen. Task storage refuses
-	 * access on a CPU where a task exiting (freeing its own) was
-	 * preempted meanwhile; such a block is missing from the totals too.
-	 */
+	/* still marked: its switch-in went unseen (its entry was evicted); missing from the totals too */
 	if (st->sampled)
 		cs->c.missed_in++;
 	st->time = now;
@@ -243,7 +264,7 @@ static __always_inline void send_in(struct offcpu_abi_cpu *cs, struct task_struc
 
 static __always_inline void switch_in(struct offcpu_abi_cpu *cs, struct task_struct *next, __u64 now)
 {
-	struct start *st = bpf_task_storage_get(&starts, next, 0, 0);
+	struct start *st = start_get(next);
 	__u64 d, t0;
 	__u32 s;
 
@@ -305,18 +326,28 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 
 	if (!filter_tgids)
 		return 0;
-	ps = bpf_task_storage_get(&starts, parent, 0, 0);
+	ps = start_get(parent);
 	if (!ps || !ps->tracked) {
 		__u8 *v = bpf_map_lookup_elem(&tgids, &ptgid);
 
 		if (!v || *v != 1)
 			return 0;
 	}
-	cst = bpf_task_storage_get(&starts, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	cst = start_create(child);
 	if (cst)
 		cst->tracked = 1;
 	if (ptgid != ctgid)
 		bpf_map_update_elem(&tgids, &ctgid, &one, BPF_ANY);
+	return 0;
+}
+
+/* A thread's entry goes with it (a later thread with its tid starts afresh). */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *p)
+{
+	__u32 tid = p->pid;
+
+	bpf_map_delete_elem(&starts, &tid);
 	return 0;
 }
 
@@ -334,7 +365,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	if (!v || *v != 2)
 		return 0;
 	*v = 1;
-	st = bpf_task_storage_get(&starts, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	st = start_create(p);
 	if (st)
 		st->tracked = 1;
 	return 0;

@@ -86,8 +86,8 @@ struct offcpu_abi_counters {
 	__u64 rb_full;			/* ...of which the OUT record found no ring space */
 	__u64 rb_full_in;		/* IN records that found no ring space */
 	__u64 ustack_empty;		/* user task whose stack could not be read at all */
-	__u64 missed_in;		/* sampled blocks whose switch-in went unseen (task storage busy) */
-	__u64 map_full;			/* task storage that could not be created */
+	__u64 missed_in;		/* sampled blocks whose switch-in went unseen (entry evicted) */
+	__u64 map_full;			/* thread entries that could not be created */
 };
 
 /*
