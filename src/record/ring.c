@@ -47,50 +47,98 @@ size_t ring__pending(const struct ring *r)
 	return (size_t)(head - r->meta->data_tail);
 }
 
+/*
+ * The next complete record at stream position @tail (< @head): its header in
+ * the mapping or, wrapped, in the scratch buffer (*@copy). NULL when none is
+ * complete; *@bad set when its size cannot be right.
+ */
+static const struct perf_event_header *record_at(struct ring *r, u64 tail, u64 head, bool *copy, bool *bad)
+{
+	size_t mask = r->size - 1, off = (size_t)(tail & mask);
+	struct perf_event_header hdr;
+
+	*copy = *bad = false;
+	if (tail + sizeof(hdr) > head)
+		return NULL;
+	if (off + sizeof(hdr) <= r->size) {
+		memcpy(&hdr, r->data + off, sizeof(hdr));
+	} else {
+		size_t first = r->size - off;
+
+		memcpy(&hdr, r->data + off, first);
+		memcpy((u8 *)&hdr + first, r->data, sizeof(hdr) - first);
+	}
+	if (hdr.size < sizeof(hdr) || hdr.size > r->size || tail + hdr.size > head) {
+		*bad = hdr.size < sizeof(hdr);
+		return NULL;
+	}
+	if (off + hdr.size <= r->size)
+		return (const void *)(r->data + off);
+	if (r->scratch_cap < hdr.size)
+		XGROW(r->scratch, r->scratch_cap, hdr.size);
+	memcpy(r->scratch, r->data + off, r->size - off);
+	memcpy(r->scratch + (r->size - off), r->data, hdr.size - (r->size - off));
+	*copy = true;
+	return (const void *)r->scratch;
+}
+
+int ring__read_held(struct ring *r, ring_held_fn fn, void *ctx)
+{
+	const struct perf_event_header *h;
+	u64 head, pos;
+	bool copy, bad;
+	int ret = 0;
+
+	if (!r->meta)
+		return 0;
+	head = __atomic_load_n(&r->meta->data_head, __ATOMIC_ACQUIRE);
+	if (r->held < r->meta->data_tail)
+		r->held = r->meta->data_tail;
+	for (pos = r->held; (h = record_at(r, pos, head, &copy, &bad)); pos += h->size) {
+		u64 at = pos;
+
+		r->held = pos + h->size;
+		ret = fn(ctx, h, at, copy);
+		if (ret)
+			break;
+	}
+	if (bad) {
+		r->held = head;	/* cannot resynchronise: drop what is there */
+		return -EM_E_BAD_INPUT;
+	}
+	return ret;
+}
+
+void ring__release(struct ring *r, u64 upto)
+{
+	if (!r->meta)
+		return;
+	if (upto > r->held)
+		upto = r->held;
+	if (upto > r->meta->data_tail)
+		__atomic_store_n(&r->meta->data_tail, upto, __ATOMIC_RELEASE);
+}
+
 int ring__read(struct ring *r, ring_record_fn fn, void *ctx)
 {
+	const struct perf_event_header *h;
 	u64 head, tail;
-	size_t mask = r->size - 1;
+	bool copy, bad = false;
 	int ret = 0;
 
 	if (!r->meta)
 		return 0;
 	head = __atomic_load_n(&r->meta->data_head, __ATOMIC_ACQUIRE);
 	tail = r->meta->data_tail;
-	while (tail + sizeof(struct perf_event_header) <= head) {
-		size_t off = (size_t)(tail & mask);
-		struct perf_event_header hdr;
-		const struct perf_event_header *h;
-
-		if (off + sizeof(hdr) <= r->size) {
-			memcpy(&hdr, r->data + off, sizeof(hdr));
-		} else {
-			size_t first = r->size - off;
-
-			memcpy(&hdr, r->data + off, first);
-			memcpy((u8 *)&hdr + first, r->data, sizeof(hdr) - first);
-		}
-		if (hdr.size < sizeof(hdr) || hdr.size > r->size || tail + hdr.size > head) {
-			ret = hdr.size < sizeof(hdr) ? -EM_E_BAD_INPUT : 0;
-			if (ret)
-				tail = head;	/* cannot resynchronise: drop what is there */
-			break;
-		}
-		if (off + hdr.size <= r->size) {
-			h = (const void *)(r->data + off);
-		} else {
-			size_t first = r->size - off;
-
-			if (r->scratch_cap < hdr.size)
-				XGROW(r->scratch, r->scratch_cap, hdr.size);
-			memcpy(r->scratch, r->data + off, first);
-			memcpy(r->scratch + first, r->data, hdr.size - first);
-			h = (const void *)r->scratch;
-		}
+	while ((h = record_at(r, tail, head, &copy, &bad))) {
 		ret = fn(ctx, h);
-		tail += hdr.size;
+		tail += h->size;
 		if (ret)
 			break;
+	}
+	if (bad) {
+		tail = head;	/* cannot resynchronise: drop what is there */
+		ret = -EM_E_BAD_INPUT;
 	}
 	__atomic_store_n(&r->meta->data_tail, tail, __ATOMIC_RELEASE);
 	return ret;

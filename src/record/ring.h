@@ -17,6 +17,7 @@ struct ring {
 	size_t map_len;		/* meta page + data */
 	u8 *scratch;		/* one record, for wrapped ones */
 	size_t scratch_cap;
+	u64 held;		/* ring__read_held: handed out up to here, not yet released */
 };
 
 /* Map @fd's ring with @data_pages (a power of two) data pages. Returns 0 or -errno. */
@@ -31,6 +32,26 @@ void ring__unmap(struct ring *r);
  */
 typedef int (*ring_record_fn)(void *ctx, const struct perf_event_header *h);
 int ring__read(struct ring *r, ring_record_fn fn, void *ctx);
+
+/*
+ * Like ring__read(), but the records stay in the ring, unreleased, until
+ * ring__release(): @fn gets a pointer into the mapping, valid until then,
+ * and the record's position in the ring's byte stream (@pos); a record that
+ * wraps around the end is a scratch copy valid only during the call
+ * (@copy true). For consumers that keep records for a while (ordering them
+ * in time) without copying each one out.
+ */
+typedef int (*ring_held_fn)(void *ctx, const struct perf_event_header *h, u64 pos, bool copy);
+int ring__read_held(struct ring *r, ring_held_fn fn, void *ctx);
+
+/* Give the kernel back the bytes before position @upto (at most what was handed out). */
+void ring__release(struct ring *r, u64 upto);
+
+/* Where ring__read_held() has read up to (release this when nothing is held). */
+static inline u64 ring__held_end(const struct ring *r)
+{
+	return r->held;
+}
 
 /* Bytes currently waiting in the ring. */
 size_t ring__pending(const struct ring *r);

@@ -42,7 +42,10 @@
 
 struct queued {
 	u64 time, seq;
-	struct perf_event_header *h;	/* owned copy */
+	struct perf_event_header *h;	/* in a ring (ring >= 0, !owned) or an owned copy */
+	u64 pos;			/* ring >= 0: the record's position in that ring */
+	int ring;			/* the CPU whose ring it came from, -1 = none */
+	bool owned;
 };
 
 struct session {
@@ -54,6 +57,7 @@ struct session {
 	size_t nfds, fds_cap;
 	struct queued *q;
 	size_t nq, qcap;
+	u64 *release_to;		/* per CPU, scratch for release_rings() */
 	size_t qbytes;			/* bytes of the queued copies, capped at QUEUE_MAX */
 	u64 dropped;			/* samples not queued because the queue was full */
 	int nice;			/* the priority we started with, for the command */
@@ -139,21 +143,53 @@ static int open_all_cpus(struct session *s, struct perf_event_attr *attr, pid_t 
 	return opened ? 0 : last;
 }
 
-static int queue_record(void *ctx, const struct perf_event_header *h)
+/*
+ * Queue @h until its time comes. Records of the mmap rings stay where the
+ * kernel wrote them (the ring is released only up to the oldest record still
+ * queued) instead of each 32 KiB sample being copied out. Other records
+ * (wrapped ones, BPF's, and all once the held ones fill half their ring)
+ * are copied.
+ */
+static void enqueue(struct session *s, const struct perf_event_header *h, int ring, u64 pos, bool copy)
 {
-	struct session *s = ctx;
+	struct queued *q;
 
 	if (s->qbytes > QUEUE_MAX && h->type == PERF_RECORD_SAMPLE) {
 		s->dropped++;	/* side-band records are always kept: they are small and needed */
-		return 0;
+		return;
 	}
 	if (s->nq == s->qcap)
 		XGROW(s->q, s->qcap, s->nq + 1);
-	s->q[s->nq].time = event__time(h);
-	s->q[s->nq].seq = s->seq++;
-	s->q[s->nq].h = event__copy_compact(h);
-	s->qbytes += s->q[s->nq].h->size;
-	s->nq++;
+	q = &s->q[s->nq++];
+	q->time = event__time(h);
+	q->seq = s->seq++;
+	q->owned = copy || ring < 0;
+	q->ring = q->owned ? -1 : ring;	/* a copy does not pin its ring */
+	q->pos = pos;
+	q->h = q->owned ? event__copy_compact(h) : (struct perf_event_header *)h;
+	s->qbytes += q->h->size;
+}
+
+static int queue_record(void *ctx, const struct perf_event_header *h)
+{
+	enqueue(ctx, h, -1, 0, true);
+	return 0;
+}
+
+struct ring_ctx {
+	struct session *s;
+	int cpu;
+};
+
+static int queue_ring_record(void *ctx, const struct perf_event_header *h, u64 pos, bool copy)
+{
+	struct ring_ctx *rc = ctx;
+	const struct ring *r = &rc->s->rings[rc->cpu];
+
+	/* falling behind: copy out, so that held records never fill more than half the ring */
+	if (pos - r->meta->data_tail > r->size / 2)
+		copy = true;
+	enqueue(rc->s, h, rc->cpu, pos, copy);
 	return 0;
 }
 
@@ -265,6 +301,26 @@ static void handle_record(struct session *s, const struct perf_event_header *h)
 
 static void drain_rings(struct session *s);
 
+/* Give each ring back up to its oldest record still queued (all it handed out when none is). */
+static void release_rings(struct session *s)
+{
+	int cpu;
+	size_t i;
+
+	for (cpu = 0; cpu < s->ncpus; cpu++)
+		if (s->ring_fd[cpu] >= 0)
+			s->release_to[cpu] = ring__held_end(&s->rings[cpu]);
+	for (i = 0; i < s->nq; i++) {
+		const struct queued *q = &s->q[i];
+
+		if (q->ring >= 0 && q->pos < s->release_to[q->ring])
+			s->release_to[q->ring] = q->pos;
+	}
+	for (cpu = 0; cpu < s->ncpus; cpu++)
+		if (s->ring_fd[cpu] >= 0)
+			ring__release(&s->rings[cpu], s->release_to[cpu]);
+}
+
 /*
  * Hand the converter every queued record with time < @limit (all when @limit
  * is ~0). Unwinding is the slow part, so the rings are drained again every
@@ -280,22 +336,27 @@ static void flush_queue(struct session *s, u64 limit)
 	for (i = 0, n = s->nq; i < n && s->q[i].time < limit; i++) {
 		handle_record(s, s->q[i].h);
 		s->qbytes -= s->q[i].h->size;
-		free(s->q[i].h);
+		if (s->q[i].owned)
+			free(s->q[i].h);
 		if (i % DRAIN_EVERY == DRAIN_EVERY - 1 && limit != ~0ull)
 			drain_rings(s);
 	}
 	for (j = 0; i < s->nq; i++, j++)
 		s->q[j] = s->q[i];
 	s->nq = j;
+	release_rings(s);
 }
 
 static void drain_rings(struct session *s)
 {
 	int cpu;
 
-	for (cpu = 0; cpu < s->ncpus; cpu++)
+	for (cpu = 0; cpu < s->ncpus; cpu++) {
+		struct ring_ctx rc = { s, cpu };
+
 		if (s->ring_fd[cpu] >= 0)
-			ring__read(&s->rings[cpu], queue_record, s);
+			ring__read_held(&s->rings[cpu], queue_ring_record, &rc);
+	}
 	if (s->ob)
 		offcpu_bpf__drain(s->ob, queue_record, s);
 }
@@ -449,7 +510,8 @@ static void session_release(struct session *s)
 	offcpu__free(s->oc);
 	offcpu_bpf__free(s->ob);
 	for (i = 0; i < s->nq; i++)
-		free(s->q[i].h);
+		if (s->q[i].owned)
+			free(s->q[i].h);
 	if (s->go_fd >= 0)
 		close(s->go_fd);
 	if (s->err_fd >= 0)
@@ -461,6 +523,7 @@ static void session_release(struct session *s)
 	free(s->fds);
 	free(s->q);
 	free(s->rings);
+	free(s->release_to);
 	free(s->ring_fd);
 	converter__free(s->conv);
 }
@@ -770,6 +833,7 @@ int record_session__run(const struct record_opts *o, struct record_result *res, 
 	s.ncpus = perf_event__ncpus();
 	s.ring_fd = xmalloc(s.ncpus * sizeof(*s.ring_fd));
 	s.rings = xcalloc(s.ncpus, sizeof(*s.rings));
+	s.release_to = xcalloc(s.ncpus, sizeof(*s.release_to));
 	for (cpu = 0; cpu < s.ncpus; cpu++)
 		s.ring_fd[cpu] = -1;
 	{
