@@ -592,13 +592,12 @@ int cmd_record(int argc, const char **argv)
 			em_diag__set(&diag, NULL, 0, "cannot run '%s': %s", nargs ? argv[1] : "?", strerror(-err));
 		return report_exit(err, &diag);
 	}
+	/* the SVG's subtitle, the pprof's comment */
+	describe_target(title, sizeof(title), &o);
+	describe_offcpu(title, sizeof(title), &o, &res);
 	if (svg) {
-		describe_target(title, sizeof(title), &o);
-		describe_offcpu(title, sizeof(title), &o, &res);
 		err = write_svg(out, res.profile, title, &o, &diag);
 	} else if (pprof) {
-		describe_target(title, sizeof(title), &o);
-		describe_offcpu(title, sizeof(title), &o, &res);
 		err = write_pprof(out, res.profile, title, &o, &res);
 		if (err)
 			em_diag__set(&diag, output, 0, "cannot write pprof: %s", strerror(-err));
