@@ -192,7 +192,7 @@ $(BUILD)/workloads/offcpu_truth: tests/workloads/offcpu_truth.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(WORKLOAD_CFLAGS) -o $@ $< -pthread
 test check: $(BUILD)/workloads/offcpu_truth
-# in-kernel off-CPU recording (issue 6): src/record/bpf/offcpu.bpf.c, compiled
+# in-kernel off-CPU recording (issue 6) and on-CPU samples: src/record/bpf/*.bpf.c, compiled
 # with clang against a vmlinux.h dumped from this kernel's BTF at build time,
 # and its libbpf skeleton, both in $(BUILD)/gen/bpf (never committed). Without
 # clang, bpftool, libbpf-dev or /sys/kernel/btf/vmlinux (or with NO_BPF=1)
@@ -209,13 +209,17 @@ $(BPF_GEN)/vmlinux.h:
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  BTF     $@")
 	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c >$@
-$(BPF_GEN)/offcpu.bpf.o: src/record/bpf/offcpu.bpf.c src/record/bpf/offcpu_abi.h $(BPF_GEN)/vmlinux.h
+# one pattern for each program: NAME.bpf.c -> NAME.bpf.o -> NAME.skel.h (skeleton "NAME_skel")
+.PRECIOUS: $(BPF_GEN)/%.bpf.o
+$(BPF_GEN)/%.bpf.o: src/record/bpf/%.bpf.c src/record/bpf/offcpu_abi.h src/record/bpf/oncpu_abi.h src/record/bpf/ustack.bpf.h $(BPF_GEN)/vmlinux.h
 	$(if $(Q),@echo "  BPF     $<")
 	$(Q)$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -I$(BPF_GEN) -Isrc -c $< -o $@
 	$(Q)$(BPF_STRIP) -g $@
-$(BPF_GEN)/offcpu.skel.h: $(BPF_GEN)/offcpu.bpf.o
+$(BPF_GEN)/%.skel.h: $(BPF_GEN)/%.bpf.o
 	$(if $(Q),@echo "  SKEL    $@")
-	$(Q)$(BPFTOOL) gen skeleton $< name offcpu_skel >$@
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_skel >$@
 $(BUILD)/obj/src/record/bpf/offcpu_loader.o: $(BPF_GEN)/offcpu.skel.h
-$(BUILD)/libember-core.a: $(BUILD)/obj/src/record/bpf/offcpu_loader.o
+$(BUILD)/obj/src/record/bpf/oncpu_loader.o: $(BPF_GEN)/oncpu.skel.h
+$(BUILD)/libember-core.a: $(BUILD)/obj/src/record/bpf/offcpu_loader.o $(BUILD)/obj/src/record/bpf/oncpu_loader.o \
+	$(BUILD)/obj/src/record/bpf/loader_common.o
 endif

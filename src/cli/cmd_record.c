@@ -162,6 +162,15 @@ static void print_summary(const struct record_result *r, const char *out_name, b
 			st->unwind_ns / 1e6, st->unwind_ns ? st->user_samples * 1e9 / st->unwind_ns : 0.0,
 			st->user_frames ? (double)st->unwind_ns / st->user_frames : 0.0,
 			(unsigned long long)st->bad_records);
+	if (verbose && r->oncpu_bpf)
+		fprintf(stderr, "ember record: samples taken in the kernel (BPF): %llu, %llu copying the stack only "
+				"up to the thread's top, %.1f KiB of stack each on average; %llu lost (ring full)\n",
+			(unsigned long long)r->oncpu.samples, (unsigned long long)r->oncpu.learned,
+			r->oncpu.samples ? r->oncpu.ustack_bytes / 1024.0 / r->oncpu.samples : 0.0,
+			(unsigned long long)r->oncpu.rb_full);
+	else if (verbose && r->oncpu_note[0])
+		fprintf(stderr, "ember record: samples from perf (a fixed stack copy each); BPF not used: %s\n",
+			r->oncpu_note);
 	if (st->oracle_checked)
 		fprintf(stderr, "ember record: libdwfl check: %llu of %llu stacks differ (%.3f%%)\n",
 			(unsigned long long)st->oracle_differ, (unsigned long long)st->oracle_checked,
@@ -485,7 +494,7 @@ int cmd_record(int argc, const char **argv)
 		{ "duration", 0, OPT_DOUBLE, &o.duration, "SEC", "stop after SEC seconds (the command is then terminated)" },
 		{ "pids", 'p', OPT_STRING, &pid_list, "PID,...", "record these running processes, every thread" },
 		{ "all-cpus", 'a', OPT_FLAG, &o.system_wide, NULL, "record every process on every CPU" },
-		{ "stack-size", 0, OPT_STRING, &stack_arg, "N", "user stack bytes copied per sample: default 32K, at most 64K" },
+		{ "stack-size", 0, OPT_STRING, &stack_arg, "N", "user stack bytes copied per sample at most: default 32K, at most 64K (with BPF, only the part in use)" },
 		{ "pid", 0, OPT_FLAG, &o.conv.include_pid, NULL, "include the PID in process names (comm-PID)" },
 		{ "tid", 0, OPT_FLAG, &o.conv.include_tid, NULL, "include PID and TID in process names (comm-PID/TID)" },
 		{ "quiet", 'q', OPT_FLAG, &quiet, NULL, "no status line and no summary" },
@@ -498,7 +507,7 @@ int cmd_record(int argc, const char **argv)
 		{ "min-block", 0, OPT_STRING, &min_block, "TIME", "off-CPU: drop blocks shorter than TIME (e.g. 100us; bare numbers are us)" },
 		{ "max-block", 0, OPT_STRING, &max_block, "TIME", "off-CPU: drop blocks longer than TIME" },
 		{ "state", 0, OPT_STRING, &states, "RSDO", "off-CPU: task states kept (default SD: sleeping and uninterruptible; R = preempted)" },
-		{ "no-bpf", 0, OPT_FLAG, &no_bpf, NULL, "off-CPU: a perf sample per switch instead of the in-kernel (BPF) program" },
+		{ "no-bpf", 0, OPT_FLAG, &no_bpf, NULL, "perf alone, no BPF program: cpu-clock samples copy --stack-size bytes each (not only the stack in use); off-CPU takes a perf sample per switch" },
 		{ "stack-rate", 0, OPT_UINT, &o.offcpu_rate, "N", "off-CPU in the kernel: stacks per second to aim at when switches are more frequent (default 1000)" },
 		{ NULL, 0, OPT_END, NULL, NULL, NULL },
 	};
@@ -553,8 +562,8 @@ int cmd_record(int argc, const char **argv)
 			     output);
 		return EXIT_USAGE;
 	}
-	if ((no_bpf || o.offcpu_rate) && !o.off_cpu && !o.hot_cold) {
-		report_error("--no-bpf and --stack-rate need --off-cpu");
+	if (o.offcpu_rate && !o.off_cpu && !o.hot_cold) {
+		report_error("--stack-rate needs --off-cpu");
 		return EXIT_USAGE;
 	}
 	o.no_bpf = no_bpf;

@@ -611,7 +611,7 @@ static void add_sample(struct converter *c, const struct event *ev)
 		c->stats.user_samples++;
 		c->stats.incomplete++;
 		c->stats.end_bad++;
-		c->frames[0] = (struct unwind_frame){ s->ip, s->ip, 0, false };
+		c->frames[0] = (struct unwind_frame){ s->ip, s->ip, 0, false, 0 };
 		nuser = 1;
 	} else if (s->abi && s->dyn_size) {
 		struct unwind_regs regs;
@@ -631,11 +631,14 @@ static void add_sample(struct converter *c, const struct event *ev)
 		if (c->opts.check_unwind)
 			check_with_oracle(c, p, ev->tid, &regs, &st, nuser);
 		count_end(&c->stats, end);
+		if (c->opts.unwound)
+			c->opts.unwound(c->opts.hook_ctx, ev, end == UNWIND_END__COMPLETE, end == UNWIND_END__STACK,
+					nuser ? c->frames[nuser - 1].sp : 0);
 	} else if (s->abi) {
 		c->stats.user_samples++;
 		c->stats.incomplete++;
 		c->stats.end_stack++;
-		c->frames[0] = (struct unwind_frame){ s->regs[8], s->regs[8], 0, false };
+		c->frames[0] = (struct unwind_frame){ s->regs[8], s->regs[8], 0, false, 0 };
 		nuser = 1;
 	}
 	for (i = nuser; i-- > 0;) {

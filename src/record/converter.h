@@ -37,6 +37,11 @@ struct converter_opts {
 	u64 (*sample_weight)(void *ctx, const struct event *ev, u32 stack);
 	/* A frame to put below comm (several -e: the event's name), or NULL; may be NULL itself. */
 	const char *(*sample_base)(void *ctx, const struct event *ev);
+	/*
+	 * Told after each user stack is unwound: how the walk ended and the
+	 * outermost frame's stack pointer (0 = unknown). May be NULL.
+	 */
+	void (*unwound)(void *ctx, const struct event *ev, bool complete, bool ran_off_stack, u64 outer_sp);
 	void *hook_ctx;
 };
 

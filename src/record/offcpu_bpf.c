@@ -5,6 +5,7 @@
  * and per-CPU counter sums. Loading the program is src/record/bpf/offcpu_loader.c.
  */
 #include "record/offcpu_bpf.h"
+#include "record/bpf_counters.h"
 #include "record/events.h"
 #include "record/perf_event.h"
 
@@ -73,8 +74,13 @@ bool offcpu_bpf__switch_info(const struct perf_event_header *h, struct offcpu_bp
 	return true;
 }
 
+/*
+ * A stack record into a PERF_RECORD_SAMPLE: an off-CPU switch-out (with raw
+ * data: mark, state, threshold) or, @oncpu, a cpu-clock sample (no raw data;
+ * the period travels in thresh).
+ */
 static const struct perf_event_header *synth_out(const struct offcpu_abi_out *r, size_t size, void *buf,
-					       size_t cap)
+					       size_t cap, bool oncpu)
 {
 	struct perf_event_header *h = buf;
 	struct synth s = { (u8 *)(h + 1) };
@@ -89,19 +95,22 @@ static const struct perf_event_header *synth_out(const struct offcpu_abi_out *r,
 	    (user && OFFCPU_ABI_OUT_SIZE(0) + r->ustack_lead + r->ustack_bytes > size))
 		return NULL;
 	/* everything but the stack bytes: header, 6 words, callchain, raw, abi, regs, size, dyn_size */
-	fixed = 8 + 6 * 8 + (1 + (u64)nk) * 8 + 4 + RAW_SIZE + 8 + (user ? OFFCPU_ABI_NREGS * 8 + 16 : 8);
+	fixed = 8 + 6 * 8 + (1 + (u64)nk) * 8 + (oncpu ? 0 : 4 + RAW_SIZE) + 8 + (user ? OFFCPU_ABI_NREGS * 8 + 16 : 8);
 	ustack = user ? ((u64)r->ustack_bytes + 7) & ~7ull : 0;
 	if (fixed + ustack > 0xfff8)
 		ustack = (0xfff8 - fixed) & ~7ull;	/* cut: a perf record's size is 16 bits */
 	if (fixed + ustack > cap)
 		return NULL;
 	h->type = PERF_RECORD_SAMPLE;
-	h->misc = PERF_RECORD_MISC_KERNEL;
-	put64(&s, user ? r->regs[8] : nk > skip ? r->kstack[skip] : 0);	/* ip */
+	h->misc = oncpu && user && nk <= skip ? PERF_RECORD_MISC_USER : PERF_RECORD_MISC_KERNEL;
+	if (oncpu)	/* where the sample hit: the kernel when it has a kernel stack */
+		put64(&s, nk > skip ? r->kstack[skip] : user ? r->regs[8] : 0);
+	else		/* a switch-out: the user IP the task will return to */
+		put64(&s, user ? r->regs[8] : nk > skip ? r->kstack[skip] : 0);
 	put32x2(&s, r->pid, r->tid);
 	put64(&s, r->time);
 	put32x2(&s, r->cpu, 0);
-	put64(&s, 1);	/* period */
+	put64(&s, oncpu ? r->thresh : 1);	/* period */
 	put64(&s, 1 + (u64)(nk - skip));
 	put64(&s, PERF_CONTEXT_KERNEL);
 	for (i = skip; i < nk && i < OFFCPU_ABI_KSTACK_MAX; i++)
@@ -109,7 +118,7 @@ static const struct perf_event_header *synth_out(const struct offcpu_abi_out *r,
 	memcpy(raw, &mark, 2);
 	memcpy(raw + 2, &state, 2);
 	memcpy(raw + 4, &r->thresh, 8);
-	{
+	if (!oncpu) {
 		u32 size = RAW_SIZE;
 
 		memcpy(s.p, &size, 4);
@@ -149,8 +158,9 @@ const struct perf_event_header *offcpu_bpf__synth(const void *rec, size_t size, 
 		return synth_in(&r, buf);
 	}
 	/* the ring hands out records aligned to 8: read the big one in place, as far as it goes */
-	if (kind == OFFCPU_ABI__OUT && size >= OFFCPU_ABI_OUT_SIZE(0) && !((uintptr_t)rec & 7))
-		return synth_out(rec, size, buf, cap);
+	if ((kind == OFFCPU_ABI__OUT || kind == ONCPU_ABI__SAMPLE) && size >= OFFCPU_ABI_OUT_SIZE(0) &&
+	    !((uintptr_t)rec & 7))
+		return synth_out(rec, size, buf, cap, kind == ONCPU_ABI__SAMPLE);
 	return NULL;
 }
 
@@ -171,19 +181,7 @@ bool offcpu_bpf__sample_info(const struct event_sample *s, enum offcpu_state *st
 
 void offcpu_bpf__sum(const struct offcpu_abi_counters *per_cpu, size_t n, struct offcpu_abi_counters *out)
 {
-	const size_t words = sizeof(*out) / 8;
-	size_t i, k;
-
-	memset(out, 0, sizeof(*out));
-	for (i = 0; i < n; i++) {
-		u64 a[sizeof(*out) / 8], b[sizeof(*out) / 8];
-
-		memcpy(a, out, sizeof(*out));
-		memcpy(b, &per_cpu[i], sizeof(*out));
-		for (k = 0; k < words; k++)
-			a[k] += b[k];
-		memcpy(out, a, sizeof(*out));
-	}
+	bpf_counters__sum(per_cpu, n, sizeof(*out), sizeof(*out) / 8, out);
 }
 
 void offcpu_bpf__scale(const struct offcpu_abi_counters *c, const struct offcpu_total *t, size_t n,

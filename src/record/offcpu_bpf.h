@@ -18,6 +18,7 @@
 #include "base/compiler.h"
 #include "base/err.h"
 #include "record/bpf/offcpu_abi.h"
+#include "record/bpf/oncpu_abi.h"
 #include "record/offcpu.h"
 
 struct event_sample;
@@ -43,7 +44,9 @@ u64 offcpu_bpf__budget(const struct offcpu_bpf_opts *o);
  * perf record in @buf (@cap bytes, 8-byte aligned, at least 64 KiB): an OUT
  * record becomes a PERF_RECORD_SAMPLE in perf_event.c's layout with
  * PERF_SAMPLE_RAW (state and threshold, read back by offcpu_bpf__sample_info);
- * an IN record a PERF_RECORD_SWITCH (switch-in) with its sample_id trailer.
+ * an IN record a PERF_RECORD_SWITCH (switch-in) with its sample_id trailer;
+ * an on-CPU sample (ONCPU_ABI__SAMPLE, oncpu.bpf.c) a PERF_RECORD_SAMPLE
+ * without raw data, as the perf path's cpu-clock samples.
  * A user stack longer than a perf record can hold is cut. An OUT record
  * may end after its stack pages (OFFCPU_ABI_OUT_SIZE). Returns the record,
  * or NULL when @rec is malformed (short, unknown kind, sizes out of range).

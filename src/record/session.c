@@ -75,6 +75,8 @@ struct session {
 	char switch_filter[32];		/* its tracepoint filter; "" = none */
 	struct offcpu_bpf *ob;		/* --off-cpu in the kernel (BPF); NULL = the perf path */
 	char offcpu_note[320];		/* why BPF was not used, when it was tried */
+	struct oncpu_bpf *onb;		/* cpu-clock samples taken in the kernel (BPF); NULL = perf's */
+	char oncpu_note[320];		/* why not, when it was tried */
 };
 
 static double now_sec(void)
@@ -103,6 +105,8 @@ static int open_one(struct session *s, struct perf_event_attr *attr, pid_t pid, 
 	if (s->nfds == s->fds_cap)
 		XGROW(s->fds, s->fds_cap, s->nfds + 1);
 	s->fds[s->nfds++] = fd;
+	if (s->onb && (err = oncpu_bpf__attach(s->onb, fd)))
+		return err;
 	if (s->ring_fd[cpu] < 0) {
 		size_t bytes = RING_BYTES_TOTAL / (s->ncpus > 0 ? s->ncpus : 1), pages;
 
@@ -208,6 +212,24 @@ static int cmp_queued(const void *a, const void *b)
  * to the off-CPU state machine, weighted later by the time until the task
  * comes back. Hot/cold on-CPU samples go there too, weighted at the end.
  */
+/*
+ * The converter's unwound hook: teach the on-CPU BPF program the thread's
+ * stack top (oncpu_bpf__next_top), so that its next samples copy only the
+ * stack in use. A system call only when the top changes.
+ */
+static void sample_unwound(void *ctx, const struct event *ev, bool complete, bool ran_off_stack, u64 outer_sp)
+{
+	struct session *s = ctx;
+	u64 known, top;
+
+	if (!s->onb)
+		return;
+	known = oncpu_bpf__top(s->onb, ev->tid);
+	top = oncpu_bpf__next_top(known, complete, outer_sp, ran_off_stack && known);
+	if (top != known)
+		oncpu_bpf__set_top(s->onb, ev->tid, top);
+}
+
 static u64 sample_weight(void *ctx, const struct event *ev, u32 stack)
 {
 	struct session *s = ctx;
@@ -359,6 +381,8 @@ static void drain_rings(struct session *s)
 	}
 	if (s->ob)
 		offcpu_bpf__drain(s->ob, queue_record, s);
+	if (s->onb)
+		oncpu_bpf__drain(s->onb, queue_record, s);
 }
 
 /*
@@ -509,6 +533,7 @@ static void session_release(struct session *s)
 		uprobe__remove(&s->uprobes[i]);	/* after the last fd on it is closed */
 	offcpu__free(s->oc);
 	offcpu_bpf__free(s->ob);
+	oncpu_bpf__free(s->onb);
 	for (i = 0; i < s->nq; i++)
 		if (s->q[i].owned)
 			free(s->q[i].h);
@@ -564,6 +589,48 @@ static void start_offcpu_bpf(struct session *s)
 	}
 }
 
+/*
+ * cpu-clock samples in the kernel: the BPF program copies only the stack a
+ * thread uses (oncpu.bpf.c). Tried for plain on-CPU recording; it must also
+ * attach to a sampling event here (a throwaway one on this process), so
+ * that a kernel refusing it leaves ember on perf's own samples before any
+ * real event is open. The reason is kept for the verbose summary.
+ */
+static void start_oncpu_bpf(struct session *s)
+{
+	const struct record_opts *o = s->o;
+	struct oncpu_bpf_opts bo = { 0 };
+	struct perf_event_opts eo = { 0 };
+	struct perf_event_attr attr;
+	struct em_diag d = { 0 };
+	int fd, err;
+
+	if (o->off_cpu || o->hot_cold || o->nevents || o->no_bpf)
+		return;
+	bo.stack_size = o->stack_size ? o->stack_size : PERF_EVENT_STACK_DEFAULT;
+	bo.ncpus = s->ncpus;
+	if (oncpu_bpf__open(&s->onb, &bo, &d)) {
+		snprintf(s->oncpu_note, sizeof(s->oncpu_note), "%s", d.msg);
+		return;
+	}
+	eo.freq = 1;
+	eo.disabled = true;
+	perf_event__attr(&attr, &eo);
+	fd = perf_event__open(&attr, 0, -1);
+	err = fd < 0 ? fd : oncpu_bpf__attach(s->onb, fd);
+	if (fd >= 0)
+		close(fd);
+	oncpu_bpf__free(s->onb);	/* the throwaway link goes with it */
+	s->onb = NULL;
+	if (err) {
+		snprintf(s->oncpu_note, sizeof(s->oncpu_note), "cannot attach the BPF program to a cpu-clock event: %s",
+			 strerror(-err));
+		return;
+	}
+	if (oncpu_bpf__open(&s->onb, &bo, &d))
+		snprintf(s->oncpu_note, sizeof(s->oncpu_note), "%s", d.msg);
+}
+
 static int prepare_events(struct session *s, struct em_diag *diag)
 {
 	const struct record_opts *o = s->o;
@@ -572,6 +639,7 @@ static int prepare_events(struct session *s, struct em_diag *diag)
 	int err;
 
 	start_offcpu_bpf(s);
+	start_oncpu_bpf(s);
 	need_tfs = (o->off_cpu && !s->ob) || o->hot_cold;
 
 	for (i = 0; i < o->nevents && i < RECORD_MAX_EVENTS; i++) {
@@ -662,6 +730,12 @@ static size_t build_attrs(struct session *s, struct perf_event_opts *eo, struct 
 			n++;
 		}
 		return n;
+	}
+	if (s->onb) {	/* the BPF program writes the samples: perf copies nothing for them */
+		attrs[n].sample_type &= ~(u64)(PERF_SAMPLE_CALLCHAIN | PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER);
+		attrs[n].sample_regs_user = 0;
+		attrs[n].sample_stack_user = 0;
+		return 1;
 	}
 	for (i = 0; i < o->nevents && i < RECORD_MAX_EVENTS; i++) {
 		if (i) {
@@ -840,6 +914,7 @@ int record_session__run(const struct record_opts *o, struct record_result *res, 
 		struct converter_opts co = o->conv;
 
 		co.sample_weight = sample_weight;
+		co.unwound = sample_unwound;
 		co.sample_base = o->nevents > 1 ? sample_base : NULL;
 		co.hook_ctx = &s;
 		/* off-CPU keeps stack ids across the end: name kernel frames as they come */
@@ -868,7 +943,11 @@ int record_session__run(const struct record_opts *o, struct record_result *res, 
 			goto out;
 		}
 	}
-	pfd = xcalloc(s.ncpus, sizeof(*pfd));
+	pfd = xcalloc(s.ncpus + 1, sizeof(*pfd));
+	if (s.onb) {	/* the BPF ring asks for a drain when a quarter full */
+		pfd[npfd].fd = oncpu_bpf__poll_fd(s.onb);
+		pfd[npfd++].events = POLLIN;
+	}
 	for (cpu = 0; cpu < s.ncpus; cpu++) {
 		if (s.ring_fd[cpu] < 0)
 			continue;
@@ -920,6 +999,14 @@ int record_session__run(const struct record_opts *o, struct record_result *res, 
 	res->elapsed = now_sec() - start;
 	res->child_status = status;
 	memcpy(res->offcpu_note, s.offcpu_note, sizeof(res->offcpu_note));
+	memcpy(res->oncpu_note, s.oncpu_note, sizeof(res->oncpu_note));
+	if (s.onb) {
+		u64 bad;
+
+		res->oncpu_bpf = true;
+		oncpu_bpf__counters(s.onb, &res->oncpu, &bad);
+		s.dropped += res->oncpu.rb_full + bad;
+	}
 	res->profile = converter__take(s.conv);	/* first: it may still name kernel frames */
 	res->stats = *converter__stats(s.conv);
 	res->stats.lost += s.dropped;

@@ -14,6 +14,7 @@
 #include "record/event_spec.h"
 #include "record/offcpu.h"
 #include "record/offcpu_bpf.h"
+#include "record/oncpu_bpf.h"
 
 #define RECORD_MAX_EVENTS 4
 
@@ -37,7 +38,8 @@ struct record_opts {
 	bool off_cpu;			/* --off-cpu: blocked time (ns) from sched:sched_switch */
 	bool hot_cold;			/* --hot-cold: cpu-clock in ns + off-CPU, off-CPU frames "_[o]" */
 	struct offcpu_opts offcpu;	/* --min-block, --max-block, --state */
-	bool no_bpf;			/* --no-bpf: off-CPU from perf sched_switch samples, not BPF */
+	bool no_bpf;			/* --no-bpf: perf alone (sched_switch samples; cpu-clock samples with
+					   perf's fixed-size stack copies), no BPF program */
 	unsigned offcpu_rate;		/* BPF off-CPU: stacks per second to aim at; 0 = default */
 	volatile sig_atomic_t *stop;	/* set by a signal handler to stop cleanly; may be NULL */
 	void (*progress)(void *ctx, const struct record_progress *p);	/* may be NULL */
@@ -58,6 +60,9 @@ struct record_result {
 	u64 bpf_bad;			/* its ring records that did not decode */
 	double bpf_scale[OFFCPU_STATE__COUNT];	/* the profile's estimate scaled by these (offcpu_bpf__scale) */
 	char offcpu_note[320];		/* why off-CPU fell back to the perf path; "" = it did not */
+	bool oncpu_bpf;			/* cpu-clock samples were taken in the kernel (BPF): @oncpu is filled */
+	struct oncpu_abi_counters oncpu;	/* its counters (rb_full is also in stats.lost) */
+	char oncpu_note[320];		/* why cpu-clock samples fell back to perf's stack copies; "" = tried none */
 };
 
 /*

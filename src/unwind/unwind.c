@@ -30,6 +30,7 @@ enum unwind_end unwind__stack(const struct unwind_regs *regs, const struct unwin
 		frames[*n].lookup = lookup;
 		frames[*n].func_start = 0;
 		frames[*n].signal = false;
+		frames[*n].sp = cur.valid >> UNWIND_REG__RSP & 1 ? cur.r[UNWIND_REG__RSP] : 0;
 		(*n)++;
 		m.entry = 0;
 		if (!find(ctx, lookup, &m))

@@ -67,6 +67,8 @@ struct unwind_frame {
 	u64 lookup;		/* pc for symbol lookup (pc - 1 for return addresses) */
 	u64 func_start;		/* CFI function start (file address), 0 = unknown */
 	bool signal;		/* the CFI marks it a signal trampoline (__restore_rt) */
+	u64 sp;			/* the frame's stack pointer (0 = unknown): nothing above the
+				   outermost frame's is read to unwind it */
 };
 
 /*

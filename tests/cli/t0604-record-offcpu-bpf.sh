@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 WL=$EMBER_ROOT/${EMBER_BUILD:-build}/workloads/offcpu_truth
 [ -x "$WL" ] || skip "offcpu_truth workload not built (make build/workloads/offcpu_truth)"
-expect_status 2 "$EMBER" record --no-bpf -- true
+expect_status 0 "$EMBER" record -q --no-bpf -o nobpf.folded -- true
 expect_status 2 "$EMBER" record --stack-rate 10 -- true
 [ "$(id -u)" = 0 ] || skip "off-CPU recording needs root (BPF, tracefs and sched:sched_switch)"
 "$EMBER" record --off-cpu -o probe.folded -- true 2>probe.err

@@ -14,6 +14,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "record/bpf/offcpu_abi.h"
+#include "record/bpf/ustack.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -131,7 +132,6 @@ static __always_inline void send_out(void *ctx, struct offcpu_abi_cpu *cs, struc
 	/* only the pages this recording copies: half the ring space of a 64 KiB record at 32K */
 	struct offcpu_abi_out *r = bpf_ringbuf_reserve(&events, OFFCPU_ABI_OUT_SIZE(ustack_pages), 0);
 	long n;
-	int i;
 
 	if (!r) {
 		cs->c.rb_full++;
@@ -161,8 +161,6 @@ static __always_inline void send_out(void *ctx, struct offcpu_abi_cpu *cs, struc
 		r->kstack_skip = 1;
 	if (!(prev->flags & PF_KTHREAD)) {
 		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(prev);
-		__u64 sp, base;
-		__u32 want, got = 0;
 
 		r->flags = OFFCPU_ABI_F_USER;
 		r->regs[0] = regs->ax;
@@ -182,30 +180,10 @@ static __always_inline void send_out(void *ctx, struct offcpu_abi_cpu *cs, struc
 		r->regs[14] = regs->r13;
 		r->regs[15] = regs->r14;
 		r->regs[16] = regs->r15;
-		sp = r->regs[7];
-		base = sp & ~(__u64)(OFFCPU_ABI_PAGE - 1);
-		r->ustack_lead = (__u32)(sp - base);
-		want = r->ustack_lead + stack_size;
-		/*
-		 * prev is current here: bpf_probe_read_user reads its memory.
-		 * Whole pages from sp's, up to the first that faults (the end
-		 * of the stack's mapping, or a page not present: no faults are
-		 * taken here).
-		 */
-		for (i = 0; i < OFFCPU_ABI_USTACK_PAGES; i++) {
-			if (i >= ustack_pages || got >= want)
-				break;
-			if (bpf_probe_read_user(&r->ustack[i * OFFCPU_ABI_PAGE], OFFCPU_ABI_PAGE,
-						(void *)(base + (__u64)i * OFFCPU_ABI_PAGE)))
-				break;
-			got += OFFCPU_ABI_PAGE;
-		}
-		if (got > want)
-			got = want;
-		if (got <= r->ustack_lead)
+		/* prev is current here: its memory is what bpf_probe_read_user reads */
+		if (!ustack__copy(r, r->regs[7], (__u32)(r->regs[7] & (OFFCPU_ABI_PAGE - 1)) + stack_size,
+				  ustack_pages))
 			cs->c.ustack_empty++;
-		else
-			r->ustack_bytes = got - r->ustack_lead;
 	}
 	/* no wakeup: ember polls every 50 ms, and a wakeup per record would cost a switch */
 	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);

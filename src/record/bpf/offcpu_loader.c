@@ -5,13 +5,13 @@
  * with EMBER_HAVE_BPF (see offcpu_bpf.h for the contract and the stubs).
  */
 #include "record/offcpu_bpf.h"
+#include "record/bpf/loader_common.h"
 #include "base/xalloc.h"
 #include "offcpu.skel.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,14 +28,6 @@ struct offcpu_bpf {
 	int ncpus;
 	u64 *buf;			/* SYNTH_CAP bytes: one synthesized record */
 };
-
-/* libbpf's messages: only with EMBER_BPF_DEBUG set (a verifier log is long). */
-static int print_fn(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG || !getenv("EMBER_BPF_DEBUG"))
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
 
 static int on_record(void *ctx, void *data, size_t size)
 {
@@ -57,7 +49,7 @@ int offcpu_bpf__open(struct offcpu_bpf **out, const struct offcpu_bpf_opts *o, s
 	int err;
 
 	*out = NULL;
-	libbpf_set_print(print_fn);
+	libbpf_set_print(ember_bpf__print);
 	b->ncpus = libbpf_num_possible_cpus();
 	b->skel = offcpu_skel__open();
 	if (!b->skel) {
@@ -125,22 +117,8 @@ int offcpu_bpf__drain(struct offcpu_bpf *b, offcpu_bpf_record_fn fn, void *ctx)
 
 void offcpu_bpf__counters(struct offcpu_bpf *b, struct offcpu_abi_counters *out, u64 *bad)
 {
-	/* the value of a per-CPU map: one struct per possible CPU, each rounded up to 8 bytes */
-	size_t vsize = (sizeof(struct offcpu_abi_cpu) + 7) & ~(size_t)7;
-	u8 *vals = xcalloc((size_t)b->ncpus, vsize);
-	struct offcpu_abi_counters *c = xcalloc((size_t)b->ncpus, sizeof(*c));
-	u32 key = 0;
-	int i;
-
-	memset(out, 0, sizeof(*out));
 	*bad = b->bad;
-	if (!bpf_map__lookup_elem(b->skel->maps.cpus, &key, sizeof(key), vals, vsize * (size_t)b->ncpus, 0)) {
-		for (i = 0; i < b->ncpus; i++)
-			memcpy(&c[i], vals + (size_t)i * vsize, sizeof(*c));	/* counters come first */
-		offcpu_bpf__sum(c, (size_t)b->ncpus, out);
-	}
-	free(c);
-	free(vals);
+	ember_bpf__read_counters(b->skel->maps.cpus, b->ncpus, sizeof(struct offcpu_abi_cpu), sizeof(*out), out);
 }
 
 void offcpu_bpf__free(struct offcpu_bpf *b)
