@@ -213,7 +213,8 @@ $(BPF_GEN)/vmlinux.h:
 .PRECIOUS: $(BPF_GEN)/%.bpf.o
 $(BPF_GEN)/%.bpf.o: src/record/bpf/%.bpf.c src/record/bpf/offcpu_abi.h src/record/bpf/oncpu_abi.h src/record/bpf/ustack.bpf.h $(BPF_GEN)/vmlinux.h
 	$(if $(Q),@echo "  BPF     $<")
-	$(Q)$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -I$(BPF_GEN) -Isrc -c $< -o $@
+	$(Q)$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -I$(BPF_GEN) -Isrc \
+		-idirafter /usr/include/$(shell $(CC) -print-multiarch) -c $< -o $@
 	$(Q)$(BPF_STRIP) -g $@
 $(BPF_GEN)/%.skel.h: $(BPF_GEN)/%.bpf.o
 	$(if $(Q),@echo "  SKEL    $@")

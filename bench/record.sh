@@ -4,8 +4,11 @@
 # with perf), in one run, interleaved, medians of RUNS:
 #   1. start-up: `ember record -- true` and `perf record -- true`, wall clock;
 #   2. slowdown: the wall and CPU time of a CPU-bound program (build/workloads/
-#      ground_truth, 2 threads, no frame pointers) alone, under ember and under
-#      perf, at 99 and 999 Hz, and the CPU time each tool spends itself;
+#      ground_truth, 2 threads, no frame pointers) alone, under ember (BPF
+#      samples copying the stack in use; and --no-bpf, perf's fixed 32 KiB
+#      copies) and under perf, at 99 and 999 Hz, and the CPU time each tool
+#      spends itself; also perf sampling cpu-clock without any stack (the
+#      floor: what the timer interrupt and a bare sample cost the program);
 #   3. time to a flame graph once the program ends: ember writes the SVG as it
 #      exits; perf needs `perf script | stackcollapse-perf.pl | flamegraph.pl`;
 #   4. bytes written: ember's SVG against perf.data;
@@ -63,6 +66,18 @@ for i in $(seq "$RUNS"); do
 		echo $(( $(ms "$t0" "$t1") - w )) >>"$DIR/ember-after-$hz"
 		stat -c %s "$DIR/ember.svg" >>"$DIR/ember-bytes-$hz"
 
+		"${TOOLT[@]}" "$EMBER" record --no-bpf -F "$hz" -o "$DIR/ember.svg" -- "${WLT[@]}" "$WL" "$STEPS" 2>/dev/null
+		w=$(wl_ms "$DIR/wl.time"); echo "$w" >>"$DIR/nobpf-$hz"
+		c=$(wl_cpu "$DIR/wl.time"); echo "$c" >>"$DIR/nobpf-cpu-$hz"
+		echo $(( $(tool_cpu "$DIR/tool.time") - c )) >>"$DIR/nobpf-own-$hz"
+		echo 0 >>"$DIR/nobpf-after-$hz"; stat -c %s "$DIR/ember.svg" >>"$DIR/nobpf-bytes-$hz"
+
+		"${TOOLT[@]}" perf record -q -F "$hz" -e cpu-clock -o "$DIR/floor.data" -- "${WLT[@]}" "$WL" "$STEPS" 2>/dev/null
+		w=$(wl_ms "$DIR/wl.time"); echo "$w" >>"$DIR/floor-$hz"
+		c=$(wl_cpu "$DIR/wl.time"); echo "$c" >>"$DIR/floor-cpu-$hz"
+		echo $(( $(tool_cpu "$DIR/tool.time") - c )) >>"$DIR/floor-own-$hz"
+		echo 0 >>"$DIR/floor-after-$hz"; stat -c %s "$DIR/floor.data" >>"$DIR/floor-bytes-$hz"
+
 		t0=$(now)
 		"${TOOLT[@]}" perf record -q -B -F "$hz" -e cpu-clock --call-graph dwarf -o "$DIR/perf.data" -- \
 			"${WLT[@]}" "$WL" "$STEPS" 2>/dev/null
@@ -85,16 +100,18 @@ pct() { awk -v w="$1" -v a="$2" 'BEGIN { printf "%+.1f%%", 100 * (w - a) / a }';
 printf '%-22s %9s %7s %9s %7s %10s %12s %11s\n' "" "wall ms" "" "cpu ms" "" "tool cpu" "to graph ms" "bytes"
 printf '%-22s %9s %7s %9s\n' "alone" "$alone" "" "$alone_cpu"
 for hz in 99 999; do
-	for tool in ember perf; do
+	for tool in ember nobpf perf floor; do
 		w=$(median <"$DIR/$tool-$hz"); c=$(median <"$DIR/$tool-cpu-$hz")
-		printf '%-22s %9s %7s %9s %7s %10s %12s %11s\n' "$tool -F $hz" "$w" "$(pct "$w" "$alone")" \
+		case $tool in nobpf) name="ember --no-bpf -F $hz" ;; floor) name="perf no stacks -F $hz" ;; *) name="$tool -F $hz" ;; esac
+		printf '%-22s %9s %7s %9s %7s %10s %12s %11s\n' "$name" "$w" "$(pct "$w" "$alone")" \
 			"$c" "$(pct "$c" "$alone_cpu")" "$(median <"$DIR/$tool-own-$hz")" \
 			"$(median <"$DIR/$tool-after-$hz")" "$(median <"$DIR/$tool-bytes-$hz")"
 	done
 done
 echo "(wall/cpu: the program's; tool cpu: the tool's own, with perf script + the Perl scripts for perf;"
-echo " to graph: from the program's end to the SVG; bytes: ember's SVG, perf's perf.data)"
-rm -f "$DIR"/alone* "$DIR"/ember-* "$DIR"/perf-* "$DIR/perf.data" "$DIR/true.data" "$DIR"/tool*.time
+echo " to graph: from the program's end to the SVG (not measured for --no-bpf and the floor);"
+echo " bytes: ember's SVG, perf's perf.data; perf no stacks: -e cpu-clock without -g, the sampling floor)"
+rm -f "$DIR"/alone* "$DIR"/ember-* "$DIR"/perf-* "$DIR"/nobpf-* "$DIR"/floor-* "$DIR"/*.data "$DIR"/tool*.time
 
 echo "== unwinding rate in steady state (bench/record_unwind.c: a 14-frame stack from the rule table)"
 make -s -C "$REPO" build/bench/record_unwind

@@ -74,6 +74,21 @@ bool offcpu_bpf__switch_info(const struct perf_event_header *h, struct offcpu_bp
 	return true;
 }
 
+/* A stack record's synthesized size without its stack (*@fixed), and the stack's room (returned). */
+static u64 stack_room(const struct offcpu_abi_out *r, bool oncpu, u64 *fixed)
+{
+	u32 nk = r->kstack_bytes / 8;
+	bool user = r->flags & OFFCPU_ABI_F_USER;
+	u64 ustack;
+
+	/* everything but the stack bytes: header, 6 words, callchain, raw, abi, regs, size, dyn_size */
+	*fixed = 8 + 6 * 8 + (1 + (u64)nk) * 8 + (oncpu ? 0 : 4 + RAW_SIZE) + 8 + (user ? OFFCPU_ABI_NREGS * 8 + 16 : 8);
+	ustack = user ? ((u64)r->ustack_bytes + 7) & ~7ull : 0;
+	if (*fixed + ustack > 0xfff8)
+		ustack = (0xfff8 - *fixed) & ~7ull;	/* cut: a perf record's size is 16 bits */
+	return ustack;
+}
+
 /*
  * A stack record into a PERF_RECORD_SAMPLE: an off-CPU switch-out (with raw
  * data: mark, state, threshold) or, @oncpu, a cpu-clock sample (no raw data;
@@ -94,11 +109,7 @@ static const struct perf_event_header *synth_out(const struct offcpu_abi_out *r,
 	    r->ustack_lead >= OFFCPU_ABI_PAGE || r->ustack_bytes > OFFCPU_ABI_USTACK_MAX - r->ustack_lead ||
 	    (user && OFFCPU_ABI_OUT_SIZE(0) + r->ustack_lead + r->ustack_bytes > size))
 		return NULL;
-	/* everything but the stack bytes: header, 6 words, callchain, raw, abi, regs, size, dyn_size */
-	fixed = 8 + 6 * 8 + (1 + (u64)nk) * 8 + (oncpu ? 0 : 4 + RAW_SIZE) + 8 + (user ? OFFCPU_ABI_NREGS * 8 + 16 : 8);
-	ustack = user ? ((u64)r->ustack_bytes + 7) & ~7ull : 0;
-	if (fixed + ustack > 0xfff8)
-		ustack = (0xfff8 - fixed) & ~7ull;	/* cut: a perf record's size is 16 bits */
+	ustack = stack_room(r, oncpu, &fixed);
 	if (fixed + ustack > cap)
 		return NULL;
 	h->type = PERF_RECORD_SAMPLE;
@@ -142,6 +153,24 @@ static const struct perf_event_header *synth_out(const struct offcpu_abi_out *r,
 	}
 	h->size = (uint16_t)(s.p - (u8 *)h);
 	return h;
+}
+
+size_t offcpu_bpf__synth_size(const void *rec, size_t size)
+{
+	const struct offcpu_abi_out *r = rec;
+	u64 fixed, ustack;
+	u32 kind;
+
+	if (size < 4)
+		return 0;
+	memcpy(&kind, rec, 4);
+	if (kind == OFFCPU_ABI__IN)
+		return 64 + IN_BODY;
+	if ((kind != OFFCPU_ABI__OUT && kind != ONCPU_ABI__SAMPLE) || size < OFFCPU_ABI_OUT_SIZE(0) ||
+	    ((uintptr_t)rec & 7) || r->kstack_bytes > sizeof(r->kstack))
+		return 0;
+	ustack = stack_room(r, kind == ONCPU_ABI__SAMPLE, &fixed);
+	return (size_t)(fixed + ustack) < 64 ? 64 : (size_t)(fixed + ustack);
 }
 
 const struct perf_event_header *offcpu_bpf__synth(const void *rec, size_t size, void *buf, size_t cap)

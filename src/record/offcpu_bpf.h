@@ -53,6 +53,9 @@ u64 offcpu_bpf__budget(const struct offcpu_bpf_opts *o);
  */
 const struct perf_event_header *offcpu_bpf__synth(const void *rec, size_t size, void *buf, size_t cap);
 
+/* The @cap offcpu_bpf__synth needs for ring record @rec (at least 64), 0 when it would refuse the record. */
+size_t offcpu_bpf__synth_size(const void *rec, size_t size);
+
 /* Whether sample @s was synthesized from an OUT record; then its state and threshold (p * 2^32). */
 bool offcpu_bpf__sample_info(const struct event_sample *s, enum offcpu_state *state, u64 *thresh);
 

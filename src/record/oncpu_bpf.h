@@ -34,7 +34,8 @@ void oncpu_bpf__sum(const struct oncpu_abi_counters *per_cpu, size_t n, struct o
 u64 oncpu_bpf__next_top(u64 known, bool complete, u64 outer_sp, bool cut);
 
 struct oncpu_bpf;
-typedef int (*oncpu_bpf_record_fn)(void *ctx, const struct perf_event_header *h);
+/* @h is malloc'ed for the callee, which owns it from then on (no copy of a stack on the way). */
+typedef int (*oncpu_bpf_record_fn)(void *ctx, struct perf_event_header *h);
 
 #ifdef EMBER_HAVE_BPF
 /* Load and configure the program. Returns 0 with *@out set, or a negative code with @diag saying why. */
@@ -43,10 +44,13 @@ int oncpu_bpf__open(struct oncpu_bpf **out, const struct oncpu_bpf_opts *o, stru
 /* Run the program on each sample of perf event @perf_fd (and the events inherited from it). */
 int oncpu_bpf__attach(struct oncpu_bpf *b, int perf_fd) __must_check;
 
+/* Detach from every event attached so far (the program stays loaded). */
+void oncpu_bpf__detach(struct oncpu_bpf *b);
+
 /* The ring's epoll fd: readable when the program asks for a drain. */
 int oncpu_bpf__poll_fd(struct oncpu_bpf *b);
 
-/* Hand every record waiting in the ring to @fn, synthesized. Returns 0 or -errno. */
+/* Hand every record waiting in the ring to @fn, synthesized into its own allocation. Returns 0 or -errno. */
 int oncpu_bpf__drain(struct oncpu_bpf *b, oncpu_bpf_record_fn fn, void *ctx);
 
 /* Thread @tid's stack top is @top (0: unknown). Cheap when unchanged. */
@@ -73,6 +77,10 @@ static inline int oncpu_bpf__attach(struct oncpu_bpf *b, int perf_fd)
 {
 	(void)b; (void)perf_fd;
 	return -EM_E_UNSUPPORTED;
+}
+static inline void oncpu_bpf__detach(struct oncpu_bpf *b)
+{
+	(void)b;
 }
 static inline int oncpu_bpf__poll_fd(struct oncpu_bpf *b)
 {

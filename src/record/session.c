@@ -39,6 +39,7 @@
 #define PROGRESS_EVERY 0.5
 #define DRAIN_EVERY 32
 #define QUEUE_MAX (256u << 20)	/* when unwinding falls this far behind, samples are dropped */
+#define QUEUE_TAKEN (-2)	/* enqueue()'s ring for a record already the queue's (no copy) */
 
 struct queued {
 	u64 time, seq;
@@ -160,6 +161,8 @@ static void enqueue(struct session *s, const struct perf_event_header *h, int ri
 
 	if (s->qbytes > QUEUE_MAX && h->type == PERF_RECORD_SAMPLE) {
 		s->dropped++;	/* side-band records are always kept: they are small and needed */
+		if (ring == QUEUE_TAKEN)
+			free((void *)h);
 		return;
 	}
 	if (s->nq == s->qcap)
@@ -170,8 +173,18 @@ static void enqueue(struct session *s, const struct perf_event_header *h, int ri
 	q->owned = copy || ring < 0;
 	q->ring = q->owned ? -1 : ring;	/* a copy does not pin its ring */
 	q->pos = pos;
-	q->h = q->owned ? event__copy_compact(h) : (struct perf_event_header *)h;
+	if (ring == QUEUE_TAKEN)
+		q->h = (struct perf_event_header *)h;
+	else
+		q->h = q->owned ? event__copy_compact(h) : (struct perf_event_header *)h;
 	s->qbytes += q->h->size;
+}
+
+/* A record the queue takes as it is (malloc'ed for it: the on-CPU BPF program's). */
+static int queue_taken_record(void *ctx, struct perf_event_header *h)
+{
+	enqueue(ctx, h, QUEUE_TAKEN, 0, true);
+	return 0;
 }
 
 static int queue_record(void *ctx, const struct perf_event_header *h)
@@ -382,7 +395,7 @@ static void drain_rings(struct session *s)
 	if (s->ob)
 		offcpu_bpf__drain(s->ob, queue_record, s);
 	if (s->onb)
-		oncpu_bpf__drain(s->onb, queue_record, s);
+		oncpu_bpf__drain(s->onb, queue_taken_record, s);
 }
 
 /*
@@ -618,17 +631,15 @@ static void start_oncpu_bpf(struct session *s)
 	perf_event__attr(&attr, &eo);
 	fd = perf_event__open(&attr, 0, -1);
 	err = fd < 0 ? fd : oncpu_bpf__attach(s->onb, fd);
+	oncpu_bpf__detach(s->onb);
 	if (fd >= 0)
 		close(fd);
-	oncpu_bpf__free(s->onb);	/* the throwaway link goes with it */
-	s->onb = NULL;
 	if (err) {
 		snprintf(s->oncpu_note, sizeof(s->oncpu_note), "cannot attach the BPF program to a cpu-clock event: %s",
 			 strerror(-err));
-		return;
+		oncpu_bpf__free(s->onb);
+		s->onb = NULL;
 	}
-	if (oncpu_bpf__open(&s->onb, &bo, &d))
-		snprintf(s->oncpu_note, sizeof(s->oncpu_note), "%s", d.msg);
 }
 
 static int prepare_events(struct session *s, struct em_diag *diag)

@@ -122,3 +122,28 @@ TEST(test_oncpu_bpf__counters_sum_over_cpus)
 	ASSERT_EQ_U64(out.ustack_empty, 1);
 	ASSERT_EQ_U64(out.ustack_bytes, 12288);
 }
+
+TEST(test_oncpu_bpf__synth_size_is_what_synth_writes)
+{
+	static const u32 stacks[] = { 0, 8, 640, 5000 };
+	u64 *buf = malloc(72 << 10);
+	unsigned i, kernel;
+
+	for (i = 0; i < ARRAY_SIZE(stacks); i++)
+		for (kernel = 0; kernel <= 3; kernel += 3) {
+			struct offcpu_abi_out *r = make_sample(kernel, stacks[i]);
+			size_t need = offcpu_bpf__synth_size(r, OFFCPU_ABI_OUT_SIZE(2));
+			const struct perf_event_header *h = offcpu_bpf__synth(r, OFFCPU_ABI_OUT_SIZE(2), buf, need);
+
+			ASSERT(h != NULL);
+			ASSERT(need >= 64);
+			ASSERT(h->size == need || (need == 64 && h->size < 64));
+			free(r);
+		}
+	{
+		u32 unknown = 9;
+
+		ASSERT_EQ_U64(offcpu_bpf__synth_size(&unknown, sizeof(unknown)), 0);
+	}
+	free(buf);
+}

@@ -14,15 +14,20 @@
  * the full stack_size is copied, and ember learns again (a sample cut short
  * by a stale top makes ember forget it). Returns 0: perf writes nothing.
  */
-#include "vmlinux.h"
+/*
+ * The UAPI headers, not vmlinux.h: no CO-RE relocation, so libbpf need not
+ * load and parse the kernel's BTF (~20 ms of every `ember record` start).
+ * x86-64's pt_regs is ABI (the ptrace layout).
+ */
+#include <stdbool.h>
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <linux/bpf_perf_event.h>
 #include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
 #include "record/bpf/oncpu_abi.h"
 #include "record/bpf/ustack.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-#define PF_KTHREAD 0x00200000
 
 /* Set by ember before loading. */
 const volatile __u32 stack_size = 32768;	/* user stack bytes wanted past sp at most */
@@ -98,9 +103,9 @@ static __always_inline void emit(struct bpf_perf_event_data *ctx, struct oncpu_a
  * @F(field, index) reads one: the two callers read through different pointer
  * kinds (the context; pt_regs), which the verifier wants in distinct code.
  */
-#define FOR_EACH_REG(F)                                                        \
-	F(ax, 0) F(bx, 1) F(cx, 2) F(dx, 3) F(si, 4) F(di, 5) F(bp, 6) F(sp, 7) \
-	F(ip, 8) F(r8, 9) F(r9, 10) F(r10, 11) F(r11, 12) F(r12, 13) F(r13, 14)   \
+#define FOR_EACH_REG(F)                                                                \
+	F(rax, 0) F(rbx, 1) F(rcx, 2) F(rdx, 3) F(rsi, 4) F(rdi, 5) F(rbp, 6) F(rsp, 7) \
+	F(rip, 8) F(r8, 9) F(r9, 10) F(r10, 11) F(r11, 12) F(r12, 13) F(r13, 14)         \
 	F(r14, 15) F(r15, 16)
 
 static __always_inline void regs_of_ctx(struct bpf_perf_event_data *ctx, __u64 *out)
@@ -122,7 +127,6 @@ int on_sample(struct bpf_perf_event_data *ctx)
 {
 	__u32 zero = 0, tid = (__u32)bpf_get_current_pid_tgid();
 	struct oncpu_abi_counters *cs = bpf_map_lookup_elem(&cpus, &zero);
-	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 uregs[OFFCPU_ABI_NREGS], *regs = 0;
 	__u32 want = 0, npages;
 	bool learned = false;
@@ -130,21 +134,19 @@ int on_sample(struct bpf_perf_event_data *ctx)
 	if (!cs)
 		return 0;
 	cs->samples++;
-	if (!(task->flags & PF_KTHREAD)) {
-		__u64 sp, lead, *top;
+	/*
+	 * User mode (an IP in the lower half; the context allows only 8-byte
+	 * reads, not of cs): the interrupted registers. In the kernel: those
+	 * saved at its entry, which a kernel thread has all zero (no user part).
+	 */
+	if ((__s64)ctx->regs.rip >= 0)
+		regs_of_ctx(ctx, uregs);
+	else
+		regs_of_task((struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()), uregs);
+	if (uregs[8] && (__s64)uregs[8] >= 0 && uregs[7]) {
+		__u64 sp = uregs[7], lead = sp & (OFFCPU_ABI_PAGE - 1), *top;
 
-		/*
-		 * User mode (an IP in the lower half; the context allows only
-		 * 8-byte reads, not of cs): the interrupted registers; in the
-		 * kernel: those saved at its entry.
-		 */
-		if ((__s64)ctx->regs.ip >= 0)
-			regs_of_ctx(ctx, uregs);
-		else
-			regs_of_task((struct pt_regs *)bpf_task_pt_regs(task), uregs);
 		regs = uregs;
-		sp = uregs[7];
-		lead = sp & (OFFCPU_ABI_PAGE - 1);
 		want = (__u32)lead + stack_size;
 		top = bpf_map_lookup_elem(&tops, &tid);
 		if (top && *top > sp && *top - sp <= stack_size) {

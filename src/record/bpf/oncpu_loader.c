@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SYNTH_CAP (72u << 10)
 #define RING_PER_CPU (4u << 20)	/* ~80 ms of 999 Hz samples with full 32 KiB stacks */
 #define RING_MAX (256u << 20)
 #define MIRROR_SLOTS 4096	/* direct-mapped by tid: a collision only costs a map update */
@@ -38,20 +37,23 @@ struct oncpu_bpf {
 	int fn_err;
 	u64 bad;			/* records offcpu_bpf__synth refused */
 	int ncpus;
-	u64 *buf;			/* SYNTH_CAP bytes: one synthesized record */
 	struct top_slot mirror[MIRROR_SLOTS];
 };
 
+/* Synthesized straight into an allocation of its size, which the callback takes: one copy of the stack. */
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct oncpu_bpf *b = ctx;
-	const struct perf_event_header *h = offcpu_bpf__synth(data, size, b->buf, SYNTH_CAP);
+	size_t need = offcpu_bpf__synth_size(data, size);
+	u64 *buf = need ? xmalloc(need) : NULL;
+	const struct perf_event_header *h = buf ? offcpu_bpf__synth(data, size, buf, need) : NULL;
 
 	if (!h) {
+		free(buf);
 		b->bad++;
 		return 0;
 	}
-	b->fn_err = b->fn(b->ctx, h);
+	b->fn_err = b->fn(b->ctx, (struct perf_event_header *)buf);
 	return b->fn_err;
 }
 
@@ -88,7 +90,6 @@ int oncpu_bpf__open(struct oncpu_bpf **out, const struct oncpu_bpf_opts *o, stru
 		em_diag__set(diag, NULL, 0, "cannot map the BPF ring buffer: %s", strerror(errno));
 		goto fail;
 	}
-	b->buf = xmalloc(SYNTH_CAP);
 	*out = b;
 	return 0;
 fail:
@@ -106,6 +107,15 @@ int oncpu_bpf__attach(struct oncpu_bpf *b, int perf_fd)
 		XGROW(b->links, b->links_cap, b->nlinks + 1);
 	b->links[b->nlinks++] = l;
 	return 0;
+}
+
+void oncpu_bpf__detach(struct oncpu_bpf *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nlinks; i++)
+		bpf_link__destroy(b->links[i]);
+	b->nlinks = 0;
 }
 
 int oncpu_bpf__poll_fd(struct oncpu_bpf *b)
@@ -153,15 +163,12 @@ void oncpu_bpf__counters(struct oncpu_bpf *b, struct oncpu_abi_counters *out, u6
 
 void oncpu_bpf__free(struct oncpu_bpf *b)
 {
-	size_t i;
-
 	if (!b)
 		return;
-	for (i = 0; i < b->nlinks; i++)
-		bpf_link__destroy(b->links[i]);
+	if (b->skel)
+		oncpu_bpf__detach(b);
 	free(b->links);
 	ring_buffer__free(b->rb);
 	oncpu_skel__destroy(b->skel);
-	free(b->buf);
 	free(b);
 }
