@@ -586,7 +586,7 @@ static void add_sample(struct converter *c, const struct event *ev)
 	struct process *p = process_get(c, ev->pid);
 	size_t nf = 0, nuser = 0, i;
 	u32 stack = STACK_ROOT;
-	u64 ctx = 0;
+	u64 ctx = s->kernel_chain ? PERF_CONTEXT_KERNEL : 0;
 	bool unnamed;
 	int n;
 
@@ -680,6 +680,11 @@ static void add_sample(struct converter *c, const struct event *ev)
 			profile__add(c->prof, stack, 0, w);
 	}
 	c->stats.samples++;
+}
+
+void converter__sample(struct converter *c, const struct event *ev)
+{
+	add_sample(c, ev);
 }
 
 int converter__record(struct converter *c, const struct perf_event_header *h)

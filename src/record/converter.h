@@ -65,6 +65,12 @@ struct converter;
 struct converter *converter__new(const struct converter_opts *o);
 void converter__free(struct converter *c);
 
+/*
+ * One sample already decoded (a BPF ring record read in place, see
+ * offcpu_bpf__decode_oncpu): as converter__record would handle it.
+ */
+void converter__sample(struct converter *c, const struct event *ev);
+
 /* Apply one record (a sample, or side-band). Returns 0 or -EM_E_BAD_INPUT (counted, harmless). */
 int converter__record(struct converter *c, const struct perf_event_header *h);
 

@@ -25,7 +25,8 @@ struct event_sample {
 	u64 ip;
 	u64 period;
 	u32 cpu;
-	u64 nr;			/* callchain entries, PERF_CONTEXT_* markers included */
+	u64 nr;			/* callchain entries, PERF_CONTEXT_* markers included... */
+	bool kernel_chain;	/* ...or, when set, kernel frames only and no marker (a BPF record's) */
 	const u64 *ips;		/* unaligned-safe: the record is 8-byte aligned */
 	u64 abi;		/* PERF_SAMPLE_REGS_ABI_*; 0 = no user registers */
 	u64 regs[PERF_EVENT_NREGS];	/* in PERF_EVENT_REGS_MASK bit order */

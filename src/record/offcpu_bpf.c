@@ -8,7 +8,10 @@
 #include "record/bpf_counters.h"
 #include "record/events.h"
 #include "record/perf_event.h"
+#include "base/err.h"
+#include "base/xalloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Appends to a record under construction; the caller checked the space. */
@@ -153,6 +156,53 @@ static const struct perf_event_header *synth_out(const struct offcpu_abi_out *r,
 	}
 	h->size = (uint16_t)(s.p - (u8 *)h);
 	return h;
+}
+
+int offcpu_bpf__decode_oncpu(const void *rec, size_t size, struct event *ev)
+{
+	const struct offcpu_abi_out *r = rec;
+	struct event_sample *smp = &ev->sample;
+	u32 nk, i;
+	bool user;
+
+	memset(ev, 0, sizeof(*ev));
+	if (size < OFFCPU_ABI_OUT_SIZE(0) || ((uintptr_t)rec & 7) || r->kind != ONCPU_ABI__SAMPLE)
+		return -EM_E_BAD_INPUT;
+	nk = r->kstack_bytes / 8;
+	user = r->flags & OFFCPU_ABI_F_USER;
+	if (r->kstack_bytes > sizeof(r->kstack) || r->kstack_bytes % 8 || r->kstack_skip > nk ||
+	    r->ustack_lead >= OFFCPU_ABI_PAGE || r->ustack_bytes > OFFCPU_ABI_USTACK_MAX - r->ustack_lead ||
+	    (user && OFFCPU_ABI_OUT_SIZE(0) + r->ustack_lead + r->ustack_bytes > size))
+		return -EM_E_BAD_INPUT;
+	ev->kind = EVENT_KIND__SAMPLE;
+	ev->pid = r->pid;
+	ev->tid = r->tid;
+	ev->time = r->time;
+	smp->ip = nk > r->kstack_skip ? r->kstack[r->kstack_skip] : user ? r->regs[8] : 0;
+	smp->period = r->thresh;
+	smp->cpu = r->cpu;
+	smp->nr = nk - r->kstack_skip;
+	smp->ips = (const u64 *)(const void *)(r->kstack + r->kstack_skip);
+	smp->kernel_chain = true;
+	if (user) {
+		smp->abi = PERF_SAMPLE_REGS_ABI_64;
+		for (i = 0; i < OFFCPU_ABI_NREGS; i++)
+			smp->regs[i] = r->regs[i];
+		smp->stack = r->ustack + r->ustack_lead;
+		smp->stack_size = smp->dyn_size = r->ustack_bytes;
+	}
+	return 0;
+}
+
+struct perf_event_header *offcpu_bpf__synth_alloc(const void *rec, size_t size)
+{
+	size_t need = offcpu_bpf__synth_size(rec, size);
+	u64 *buf = need ? xmalloc(need) : NULL;
+
+	if (buf && offcpu_bpf__synth(rec, size, buf, need))
+		return (struct perf_event_header *)buf;
+	free(buf);
+	return NULL;
 }
 
 size_t offcpu_bpf__synth_size(const void *rec, size_t size)

@@ -22,6 +22,7 @@
 #include "record/offcpu.h"
 
 struct event_sample;
+struct event;
 
 #define OFFCPU_BPF_DEFAULT_RATE 1000	/* stacks per second, all CPUs together */
 #define OFFCPU_BPF_WINDOW_NS 100000000ull	/* p is set per 100 ms (offcpu_window) */
@@ -52,6 +53,17 @@ u64 offcpu_bpf__budget(const struct offcpu_bpf_opts *o);
  * or NULL when @rec is malformed (short, unknown kind, sizes out of range).
  */
 const struct perf_event_header *offcpu_bpf__synth(const void *rec, size_t size, void *buf, size_t cap);
+
+/*
+ * An on-CPU sample record (ONCPU_ABI__SAMPLE) decoded in place into @ev,
+ * which points into @rec (stack, kernel frames: sample.kernel_chain) and is
+ * valid while @rec is: no copy. Returns 0, or -EM_E_BAD_INPUT when @rec is
+ * not such a record or is malformed (as offcpu_bpf__synth would refuse it).
+ */
+int offcpu_bpf__decode_oncpu(const void *rec, size_t size, struct event *ev);
+
+/* offcpu_bpf__synth into a malloc'ed record of its size (the caller frees it); NULL when refused. */
+struct perf_event_header *offcpu_bpf__synth_alloc(const void *rec, size_t size);
 
 /* The @cap offcpu_bpf__synth needs for ring record @rec (at least 64), 0 when it would refuse the record. */
 size_t offcpu_bpf__synth_size(const void *rec, size_t size);

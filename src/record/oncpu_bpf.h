@@ -34,8 +34,12 @@ void oncpu_bpf__sum(const struct oncpu_abi_counters *per_cpu, size_t n, struct o
 u64 oncpu_bpf__next_top(u64 known, bool complete, u64 outer_sp, bool cut);
 
 struct oncpu_bpf;
-/* @h is malloc'ed for the callee, which owns it from then on (no copy of a stack on the way). */
-typedef int (*oncpu_bpf_record_fn)(void *ctx, struct perf_event_header *h);
+/*
+ * One ring record (@size bytes: struct offcpu_abi_out, ONCPU_ABI__SAMPLE),
+ * valid during the call only: decode it in place (offcpu_bpf__decode_oncpu)
+ * or copy it out (offcpu_bpf__synth_alloc).
+ */
+typedef int (*oncpu_bpf_record_fn)(void *ctx, const void *rec, size_t size);
 
 #ifdef EMBER_HAVE_BPF
 /* Load and configure the program. Returns 0 with *@out set, or a negative code with @diag saying why. */
@@ -50,7 +54,7 @@ void oncpu_bpf__detach(struct oncpu_bpf *b);
 /* The ring's epoll fd: readable when the program asks for a drain. */
 int oncpu_bpf__poll_fd(struct oncpu_bpf *b);
 
-/* Hand every record waiting in the ring to @fn, synthesized into its own allocation. Returns 0 or -errno. */
+/* Hand every record waiting in the ring to @fn, in ring order. Returns 0 or -errno. */
 int oncpu_bpf__drain(struct oncpu_bpf *b, oncpu_bpf_record_fn fn, void *ctx);
 
 /* Thread @tid's stack top is @top (0: unknown). Cheap when unchanged. */
@@ -59,8 +63,8 @@ void oncpu_bpf__set_top(struct oncpu_bpf *b, u32 tid, u64 top);
 /* The thread's top as last set (0: none). */
 u64 oncpu_bpf__top(struct oncpu_bpf *b, u32 tid);
 
-/* Counters so far, summed over CPUs; @bad: ring records that did not decode. */
-void oncpu_bpf__counters(struct oncpu_bpf *b, struct oncpu_abi_counters *out, u64 *bad);
+/* Counters so far, summed over CPUs. */
+void oncpu_bpf__counters(struct oncpu_bpf *b, struct oncpu_abi_counters *out);
 
 /* Detach and free (NULL is fine). */
 void oncpu_bpf__free(struct oncpu_bpf *b);
@@ -101,11 +105,10 @@ static inline u64 oncpu_bpf__top(struct oncpu_bpf *b, u32 tid)
 	(void)b; (void)tid;
 	return 0;
 }
-static inline void oncpu_bpf__counters(struct oncpu_bpf *b, struct oncpu_abi_counters *out, u64 *bad)
+static inline void oncpu_bpf__counters(struct oncpu_bpf *b, struct oncpu_abi_counters *out)
 {
 	(void)b;
 	memset(out, 0, sizeof(*out));
-	*bad = 0;
 }
 static inline void oncpu_bpf__free(struct oncpu_bpf *b)
 {

@@ -77,6 +77,10 @@ struct session {
 	struct offcpu_bpf *ob;		/* --off-cpu in the kernel (BPF); NULL = the perf path */
 	char offcpu_note[320];		/* why BPF was not used, when it was tried */
 	struct oncpu_bpf *onb;		/* cpu-clock samples taken in the kernel (BPF); NULL = perf's */
+	u64 direct_before;		/* BPF samples older than this are handled in place (see take_bpf_sample) */
+	size_t qhead;			/* queue records before this one are handled (take_bpf_sample) */
+	bool in_flush;			/* flush_queue is walking the queue */
+	u64 bpf_bad;			/* BPF sample records that did not decode */
 	char oncpu_note[320];		/* why not, when it was tried */
 };
 
@@ -178,13 +182,6 @@ static void enqueue(struct session *s, const struct perf_event_header *h, int ri
 	else
 		q->h = q->owned ? event__copy_compact(h) : (struct perf_event_header *)h;
 	s->qbytes += q->h->size;
-}
-
-/* A record the queue takes as it is (malloc'ed for it: the on-CPU BPF program's). */
-static int queue_taken_record(void *ctx, struct perf_event_header *h)
-{
-	enqueue(ctx, h, QUEUE_TAKEN, 0, true);
-	return 0;
 }
 
 static int queue_record(void *ctx, const struct perf_event_header *h)
@@ -336,6 +333,47 @@ static void handle_record(struct session *s, const struct perf_event_header *h)
 
 static void drain_rings(struct session *s);
 
+static void handle_queued(struct session *s, struct queued *q)
+{
+	handle_record(s, q->h);
+	s->qbytes -= q->h->size;
+	if (q->owned)
+		free(q->h);
+}
+
+/*
+ * An on-CPU BPF sample. Its ring record is only valid during this call, and
+ * copying 10-30 KiB of stack out of it (cold: another CPU wrote it) was
+ * ember's largest cost a sample. So a sample older than direct_before (set
+ * before the perf rings were drained: every side-band record it may depend
+ * on, an mmap or exec of its process, is in the sorted queue by then) is
+ * handled in place, once the queued records up to its time are. Younger
+ * ones, and all during flush_queue's walk, are copied into the queue.
+ */
+static int take_bpf_sample(void *ctx, const void *rec, size_t size)
+{
+	struct session *s = ctx;
+	struct perf_event_header *h;
+	struct event ev;
+
+	if (offcpu_bpf__decode_oncpu(rec, size, &ev)) {
+		s->bpf_bad++;
+		return 0;
+	}
+	if (ev.time < s->direct_before) {
+		while (s->qhead < s->nq && s->q[s->qhead].time <= ev.time)
+			handle_queued(s, &s->q[s->qhead++]);
+		converter__sample(s->conv, &ev);
+		return 0;
+	}
+	h = offcpu_bpf__synth_alloc(rec, size);
+	if (h)
+		enqueue(s, h, QUEUE_TAKEN, 0, true);
+	else
+		s->bpf_bad++;
+	return 0;
+}
+
 /* Give each ring back up to its oldest record still queued (all it handed out when none is). */
 static void release_rings(struct session *s)
 {
@@ -368,14 +406,13 @@ static void flush_queue(struct session *s, u64 limit)
 
 	if (s->nq)	/* qsort(NULL, 0) is undefined */
 		qsort(s->q, s->nq, sizeof(*s->q), cmp_queued);
+	s->in_flush = true;
 	for (i = 0, n = s->nq; i < n && s->q[i].time < limit; i++) {
-		handle_record(s, s->q[i].h);
-		s->qbytes -= s->q[i].h->size;
-		if (s->q[i].owned)
-			free(s->q[i].h);
+		handle_queued(s, &s->q[i]);
 		if (i % DRAIN_EVERY == DRAIN_EVERY - 1 && limit != ~0ull)
 			drain_rings(s);
 	}
+	s->in_flush = false;
 	for (j = 0; i < s->nq; i++, j++)
 		s->q[j] = s->q[i];
 	s->nq = j;
@@ -384,6 +421,8 @@ static void flush_queue(struct session *s, u64 limit)
 
 static void drain_rings(struct session *s)
 {
+	/* a side-band record is written within microseconds of its time stamp: 1 ms of margin */
+	u64 before = now_ns() - 1000000;
 	int cpu;
 
 	for (cpu = 0; cpu < s->ncpus; cpu++) {
@@ -394,8 +433,22 @@ static void drain_rings(struct session *s)
 	}
 	if (s->ob)
 		offcpu_bpf__drain(s->ob, queue_record, s);
-	if (s->onb)
-		oncpu_bpf__drain(s->onb, queue_taken_record, s);
+	if (s->onb) {
+		size_t i, j;
+
+		s->direct_before = s->in_flush ? 0 : before;
+		s->qhead = 0;
+		if (s->direct_before && s->nq)
+			qsort(s->q, s->nq, sizeof(*s->q), cmp_queued);
+		oncpu_bpf__drain(s->onb, take_bpf_sample, s);
+		if (s->qhead) {	/* drop the records handled meanwhile */
+			for (i = s->qhead, j = 0; i < s->nq; i++, j++)
+				s->q[j] = s->q[i];
+			s->nq = j;
+			s->qhead = 0;
+			release_rings(s);
+		}
+	}
 }
 
 /*
@@ -1012,11 +1065,9 @@ int record_session__run(const struct record_opts *o, struct record_result *res, 
 	memcpy(res->offcpu_note, s.offcpu_note, sizeof(res->offcpu_note));
 	memcpy(res->oncpu_note, s.oncpu_note, sizeof(res->oncpu_note));
 	if (s.onb) {
-		u64 bad;
-
 		res->oncpu_bpf = true;
-		oncpu_bpf__counters(s.onb, &res->oncpu, &bad);
-		s.dropped += res->oncpu.rb_full + bad;
+		oncpu_bpf__counters(s.onb, &res->oncpu);
+		s.dropped += res->oncpu.rb_full + s.bpf_bad;
 	}
 	res->profile = converter__take(s.conv);	/* first: it may still name kernel frames */
 	res->stats = *converter__stats(s.conv);

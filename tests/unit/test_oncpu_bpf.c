@@ -147,3 +147,41 @@ TEST(test_oncpu_bpf__synth_size_is_what_synth_writes)
 	}
 	free(buf);
 }
+
+TEST(test_oncpu_bpf__decode_in_place_matches_the_synthesized_record)
+{
+	struct offcpu_abi_out *r = make_sample(3, 640);
+	u64 *buf = malloc(72 << 10);
+	const struct perf_event_header *h = offcpu_bpf__synth(r, OFFCPU_ABI_OUT_SIZE(1), buf, 72 << 10);
+	struct event direct, synth;
+	unsigned i;
+
+	ASSERT(h != NULL);
+	ASSERT(event__decode(h, &synth) == 0);
+	ASSERT(offcpu_bpf__decode_oncpu(r, OFFCPU_ABI_OUT_SIZE(1), &direct) == 0);
+	ASSERT(direct.kind == EVENT_KIND__SAMPLE);
+	ASSERT_EQ_U64(direct.pid, synth.pid);
+	ASSERT_EQ_U64(direct.tid, synth.tid);
+	ASSERT_EQ_U64(direct.time, synth.time);
+	ASSERT_EQ_U64(direct.sample.ip, synth.sample.ip);
+	ASSERT_EQ_U64(direct.sample.period, synth.sample.period);
+	ASSERT_EQ_U64(direct.sample.cpu, synth.sample.cpu);
+	ASSERT_EQ_U64(direct.sample.abi, synth.sample.abi);
+	for (i = 0; i < OFFCPU_ABI_NREGS; i++)
+		ASSERT_EQ_U64(direct.sample.regs[i], synth.sample.regs[i]);
+	/* the same kernel frames, without the context marker */
+	ASSERT(direct.sample.kernel_chain);
+	ASSERT_EQ_U64(direct.sample.nr + 1, synth.sample.nr);
+	for (i = 0; i < direct.sample.nr; i++)
+		ASSERT_EQ_U64(direct.sample.ips[i], synth.sample.ips[i + 1]);
+	/* the stack read where it lies */
+	ASSERT(direct.sample.stack == r->ustack + r->ustack_lead);
+	ASSERT_EQ_U64(direct.sample.dyn_size, synth.sample.dyn_size);
+	ASSERT(!memcmp(direct.sample.stack, synth.sample.stack, 640));
+	/* malformed or another kind: refused */
+	ASSERT(offcpu_bpf__decode_oncpu(r, OFFCPU_ABI_OUT_SIZE(0) + 100, &direct) != 0);
+	r->kind = OFFCPU_ABI__OUT;
+	ASSERT(offcpu_bpf__decode_oncpu(r, OFFCPU_ABI_OUT_SIZE(1), &direct) != 0);
+	free(buf);
+	free(r);
+}

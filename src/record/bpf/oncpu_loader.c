@@ -6,7 +6,6 @@
  * EMBER_HAVE_BPF (see oncpu_bpf.h for the contract and the stubs).
  */
 #include "record/oncpu_bpf.h"
-#include "record/offcpu_bpf.h"
 #include "record/bpf/loader_common.h"
 #include "base/xalloc.h"
 #include "oncpu.skel.h"
@@ -35,25 +34,15 @@ struct oncpu_bpf {
 	oncpu_bpf_record_fn fn;		/* of the drain in progress */
 	void *ctx;
 	int fn_err;
-	u64 bad;			/* records offcpu_bpf__synth refused */
 	int ncpus;
 	struct top_slot mirror[MIRROR_SLOTS];
 };
 
-/* Synthesized straight into an allocation of its size, which the callback takes: one copy of the stack. */
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct oncpu_bpf *b = ctx;
-	size_t need = offcpu_bpf__synth_size(data, size);
-	u64 *buf = need ? xmalloc(need) : NULL;
-	const struct perf_event_header *h = buf ? offcpu_bpf__synth(data, size, buf, need) : NULL;
 
-	if (!h) {
-		free(buf);
-		b->bad++;
-		return 0;
-	}
-	b->fn_err = b->fn(b->ctx, (struct perf_event_header *)buf);
+	b->fn_err = b->fn(b->ctx, data, size);
 	return b->fn_err;
 }
 
@@ -155,9 +144,8 @@ void oncpu_bpf__set_top(struct oncpu_bpf *b, u32 tid, u64 top)
 	t->top = top;
 }
 
-void oncpu_bpf__counters(struct oncpu_bpf *b, struct oncpu_abi_counters *out, u64 *bad)
+void oncpu_bpf__counters(struct oncpu_bpf *b, struct oncpu_abi_counters *out)
 {
-	*bad = b->bad;
 	ember_bpf__read_counters(b->skel->maps.cpus, b->ncpus, sizeof(struct oncpu_abi_counters), sizeof(*out), out);
 }
 
