@@ -16,6 +16,8 @@
 #      (bench/record_unwind.c).
 #
 #   FLAMEGRAPH_DIR=/path/to/FlameGraph RUNS=3 STEPS=2000 bench/record.sh    (as root)
+#   HZS="999 4999" ...: other rates (default "99 999"); at 5x the rate the
+#   cost a sample stands well above the machine's run-to-run noise.
 set -euo pipefail
 export LC_ALL=C
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -53,7 +55,7 @@ rm -f "$DIR/ember-true" "$DIR/perf-true"
 echo "== ground_truth $STEPS under each tool (median of $RUNS)"
 for i in $(seq "$RUNS"); do
 	run_wl; wl_ms "$DIR/wl.time" >>"$DIR/alone"; wl_cpu "$DIR/wl.time" >>"$DIR/alone-cpu"
-	for hz in 99 999; do
+	for hz in ${HZS:-99 999}; do
 		t0=$(now)
 		"${TOOLT[@]}" "$EMBER" record -F "$hz" -o "$DIR/ember.svg" -- "${WLT[@]}" "$WL" "$STEPS" 2>"$DIR/ember.log"
 		t1=$(now)
@@ -99,13 +101,20 @@ alone_cpu=$(median <"$DIR/alone-cpu")
 pct() { awk -v w="$1" -v a="$2" 'BEGIN { printf "%+.1f%%", 100 * (w - a) / a }'; }
 printf '%-22s %9s %7s %9s %7s %10s %12s %11s\n' "" "wall ms" "" "cpu ms" "" "tool cpu" "to graph ms" "bytes"
 printf '%-22s %9s %7s %9s\n' "alone" "$alone" "" "$alone_cpu"
-for hz in 99 999; do
+for hz in ${HZS:-99 999}; do
 	for tool in ember nobpf perf floor; do
 		w=$(median <"$DIR/$tool-$hz"); c=$(median <"$DIR/$tool-cpu-$hz")
 		case $tool in nobpf) name="ember --no-bpf -F $hz" ;; floor) name="perf no stacks -F $hz" ;; *) name="$tool -F $hz" ;; esac
 		printf '%-22s %9s %7s %9s %7s %10s %12s %11s\n' "$name" "$w" "$(pct "$w" "$alone")" \
 			"$c" "$(pct "$c" "$alone_cpu")" "$(median <"$DIR/$tool-own-$hz")" \
 			"$(median <"$DIR/$tool-after-$hz")" "$(median <"$DIR/$tool-bytes-$hz")"
+	done
+done
+echo "every run, wall/cpu ms (interleaved in this order):"
+printf '  %-22s %s\n' alone "$(paste -d/ "$DIR/alone" "$DIR/alone-cpu" | tr '\n' ' ')"
+for hz in ${HZS:-99 999}; do
+	for tool in ember nobpf perf floor; do
+		printf '  %-22s %s\n' "$tool -F $hz" "$(paste -d/ "$DIR/$tool-$hz" "$DIR/$tool-cpu-$hz" | tr '\n' ' ')"
 	done
 done
 echo "(wall/cpu: the program's; tool cpu: the tool's own, with perf script + the Perl scripts for perf;"
