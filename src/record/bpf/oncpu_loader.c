@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RING_PER_CPU (4u << 20)	/* ~80 ms of 999 Hz samples with full 32 KiB stacks */
+#define RING_PER_CPU (8u << 20)	/* ~240 ms of 999 Hz samples with full 32 KiB stacks */
 #define RING_MAX (256u << 20)
 #define MIRROR_SLOTS 4096	/* direct-mapped by tid: a collision only costs a map update */
 
