@@ -217,12 +217,6 @@ static int cmp_queued(const void *a, const void *b)
 }
 
 /*
- * The converter's weight hook. A sched:sched_switch sample (its raw data
- * starts with the tracepoint id) is the task leaving the CPU: its stack goes
- * to the off-CPU state machine, weighted later by the time until the task
- * comes back. Hot/cold on-CPU samples go there too, weighted at the end.
- */
-/*
  * The converter's unwound hook: teach the on-CPU BPF program the thread's
  * stack top (oncpu_bpf__next_top), so that its next samples copy only the
  * stack in use. A system call only when the top changes.
@@ -240,6 +234,12 @@ static void sample_unwound(void *ctx, const struct event *ev, bool complete, boo
 		oncpu_bpf__set_top(s->onb, ev->tid, top);
 }
 
+/*
+ * The converter's weight hook. A sched:sched_switch sample (its raw data
+ * starts with the tracepoint id) is the task leaving the CPU: its stack goes
+ * to the off-CPU state machine, weighted later by the time until the task
+ * comes back. Hot/cold on-CPU samples go there too, weighted at the end.
+ */
 static u64 sample_weight(void *ctx, const struct event *ev, u32 stack)
 {
 	struct session *s = ctx;
@@ -620,10 +620,6 @@ static void session_release(struct session *s)
 }
 
 /*
- * Tracefs, the -e event's id (creating its uprobe) and, for off-CPU, the
- * sched_switch id and prev_state field. Nothing to do for cpu-clock alone.
- */
-/*
  * --off-cpu in the kernel: load the BPF program (tracking starts in
  * open_events). When it cannot load, the reason is kept for the summary and
  * the perf path is used.
@@ -695,6 +691,10 @@ static void start_oncpu_bpf(struct session *s)
 	}
 }
 
+/*
+ * Tracefs, the -e event's id (creating its uprobe) and, for off-CPU, the
+ * sched_switch id and prev_state field. Nothing to do for cpu-clock alone.
+ */
 static int prepare_events(struct session *s, struct em_diag *diag)
 {
 	const struct record_opts *o = s->o;

@@ -6,8 +6,9 @@
  * and replaces perf's: the same user registers and kernel call chain, and
  * a copy of the user stack, but only as much of the stack as the thread
  * uses. perf copies a fixed --stack-size (32 KiB) per sample whatever the
- * depth, and that copy is most of what sampling costs the program beyond
- * the timer interrupt itself. ember tells this program each thread's stack
+ * depth: ring space, and memory the kernel writes and ember reads (the
+ * program's own cost is mostly the timer interrupt, either way: see
+ * docs/BENCHMARKS.md). ember tells this program each thread's stack
  * top (the outermost frame's stack pointer of a complete unwind, map
  * `tops`); from then on a sample copies from sp to that top, in whole
  * pages. Without a known top, or with sp outside [top - stack_size, top),
