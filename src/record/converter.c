@@ -525,6 +525,25 @@ static u32 kernel_frame(struct converter *c, u64 addr, bool *unnamed)
 	return slot->frame;
 }
 
+/*
+ * Whether @addr, a tracepoint sample's leaf, is in a __traceiter_* function:
+ * with more than one probe on a tracepoint (another tracer, or ember's own
+ * BPF program) the kernel calls them through this iterator, one frame that
+ * belongs to the tracing, not to the task (a sched_switch stack would end
+ * in it only while another tool runs). Only when names are resolved as
+ * samples come (off-CPU); on-CPU leaves are never in it.
+ */
+static bool tracepoint_iterator(struct converter *c, u64 addr)
+{
+	const struct kallsyms *k;
+	const char *name;
+
+	if (c->opts.defer_kernel_names || !(k = symcache__kernel(&c->syms)))
+		return false;
+	name = kallsyms__lookup(k, addr);
+	return name && !strncmp(name, "__traceiter_", 12);
+}
+
 static void regs_from_sample(const struct event_sample *s, struct unwind_regs *r)
 {
 	/* perf order (mask bits 0-8, 16-23) → DWARF numbering */
@@ -658,6 +677,8 @@ static void add_sample(struct converter *c, const struct event *ev)
 				continue;
 			}
 			if (ctx != PERF_CONTEXT_KERNEL)
+				continue;
+			if (nf == first && tracepoint_iterator(c, ip))
 				continue;
 			c->stack_frames[nf++] = kernel_frame(c, ip, &unnamed);
 			c->stats.frames++;

@@ -1,7 +1,8 @@
 # t0601: `ember record --hot-cold` on the off-CPU ground-truth workload: the
 # on-CPU total within 5 % of the CPU time the threads measured, the blocked
 # functions' off-CPU time within 5 % of theirs, off-CPU frames (and only
-# they) marked _[o], and an SVG whose subtitle counts what was dropped.
+# they) marked _[o], no tracing frame when another tracer shares
+# sched_switch, and an SVG whose subtitle counts what was dropped.
 . "$(dirname "$0")/lib.sh"
 WL=$EMBER_ROOT/${EMBER_BUILD:-build}/workloads/offcpu_truth
 [ -x "$WL" ] || skip "offcpu_truth workload not built (make build/workloads/offcpu_truth)"
@@ -52,6 +53,16 @@ END {
 st=$?
 cat check.txt
 [ $st = 0 ] || fail "hot/cold totals off the truth by more than 5 % (see above)"
+# With another tracer on sched_switch (here a second ember, off-CPU) the
+# kernel calls the probes through __traceiter_sched_switch: a frame of the
+# tracing, not of the task, so not in the stacks (CI failed on it once).
+"$EMBER" record --off-cpu -q -o other.folded -- sleep 4 2>other.err &
+other=$!
+sleep 0.5
+expect_status 0 "$EMBER" record -q --hot-cold -o hc2.folded -- "$WL" 2
+wait $other || fail "the other recording failed: $(cat other.err)"
+grep -q '__traceiter_' hc2.folded && fail "a tracing frame in the stacks: $(grep -m1 __traceiter_ hc2.folded)"
+expect_match hc2.folded '^reader;\[S\]_\[o\];__clone3_\[o\];.*;pipe_read_wait_\[o\];.*schedule_\[k\]_\[o\] [0-9]+$'
 expect_status 0 "$EMBER" record -q --hot-cold -o hc.svg -- "$WL"
 # the off-CPU frame is drawn blue (io palette) and its _[o] is not shown
 expect_match hc.svg '<title>pipe_read_wait \([0-9,]+ [a-z]+, [0-9.]+%\)</title><rect [^>]*fill="rgb\(([0-9]+),\1,(19[0-9]|2[0-4][0-9])\)"'
