@@ -32,7 +32,8 @@ read -r samples learned kib <bpf.txt
 awk -v k="$kib" 'BEGIN { exit !(k > 0.5 && k < 16) }' || fail "$kib KiB of stack copied per sample on average"
 sed -n 's/^ember record: libdwfl check: \([0-9]*\) of \([0-9]*\) stacks differ.*/\1 \2/p' "$T/err" >oracle.txt
 read -r differ checked <oracle.txt
-[ "$checked" = "$samples" ] || fail "libdwfl checked $checked of $samples stacks"
+# libdwfl checks the stacks ember completed (>= 99 %, as t0400 asks)
+[ $((checked * 100)) -ge $((samples * 99)) ] || fail "libdwfl checked $checked of $samples stacks"
 [ $((differ * 1000)) -le "$checked" ] || fail "libdwfl disagrees on $differ of $checked stacks"
 # the recursion (48 levels of 512 B) is all there: the copy up to the top cut none of it
 grep -Eq "^ground_truth;_start;.*;main;(recurse;){48,}leaf_deep [0-9]+$" gt.folded ||
