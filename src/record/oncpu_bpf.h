@@ -25,13 +25,15 @@ struct oncpu_bpf_opts {
 void oncpu_bpf__sum(const struct oncpu_abi_counters *per_cpu, size_t n, struct oncpu_abi_counters *out);
 
 /*
- * The stack top to teach the program after a sample of thread @tid was
- * unwound: @complete walks give their outermost frame's stack pointer
- * @outer_sp; a walk that ran off a copy cut at the learned top (@cut) makes
- * it forget (0). Returns the top to store, 0 to delete, or @known when
- * nothing changes (the caller then skips the map update).
+ * The stack top to teach the program after a sample of a thread (stack
+ * pointer @sp) was unwound, given the top @known so far (0: none) and how
+ * far below a top the program uses it (@reach: the stack size): a
+ * @complete walk gives its outermost frame's stack pointer @outer_sp; a walk
+ * that ran off a copy cut at the known top (@cut) makes it forget (0).
+ * Returns the top to store, 0 to delete, or @known when nothing changes
+ * (the caller then skips the map update).
  */
-u64 oncpu_bpf__next_top(u64 known, bool complete, u64 outer_sp, bool cut);
+u64 oncpu_bpf__next_top(u64 known, u64 sp, u64 reach, bool complete, u64 outer_sp, bool cut);
 
 struct oncpu_bpf;
 /*

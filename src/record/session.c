@@ -229,7 +229,8 @@ static void sample_unwound(void *ctx, const struct event *ev, bool complete, boo
 	if (!s->onb)
 		return;
 	known = oncpu_bpf__top(s->onb, ev->tid);
-	top = oncpu_bpf__next_top(known, complete, outer_sp, ran_off_stack && known);
+	top = oncpu_bpf__next_top(known, ev->sample.regs[7], s->o->stack_size ? s->o->stack_size : PERF_EVENT_STACK_DEFAULT,
+				  complete, outer_sp, ran_off_stack && known);
 	if (top != known)
 		oncpu_bpf__set_top(s->onb, ev->tid, top);
 }

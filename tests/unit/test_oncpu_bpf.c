@@ -98,17 +98,22 @@ TEST(test_oncpu_bpf__a_record_shorter_than_its_stack_is_refused)
 
 TEST(test_oncpu_bpf__stack_top_learned_kept_and_forgotten)
 {
+	const u64 reach = 32768;
+
 	/* learned from the first complete walk */
-	ASSERT_EQ_U64(oncpu_bpf__next_top(0, true, 0x7ff0, false), 0x7ff0);
+	ASSERT_EQ_U64(oncpu_bpf__next_top(0, 0x7000, reach, true, 0x7ff0, false), 0x7ff0);
 	/* an incomplete walk teaches nothing */
-	ASSERT_EQ_U64(oncpu_bpf__next_top(0, false, 0x7ff0, false), 0);
-	/* unchanged, or a lower outermost frame (a handler on its own stack): kept */
-	ASSERT_EQ_U64(oncpu_bpf__next_top(0x7ff0, true, 0x7ff0, false), 0x7ff0);
-	ASSERT_EQ_U64(oncpu_bpf__next_top(0x7ff0, true, 0x5000, false), 0x7ff0);
-	/* a higher one: raised */
-	ASSERT_EQ_U64(oncpu_bpf__next_top(0x7ff0, true, 0x8ff0, false), 0x8ff0);
+	ASSERT_EQ_U64(oncpu_bpf__next_top(0, 0x7000, reach, false, 0x7ff0, false), 0);
+	/* a top that covers the sample: unchanged, or kept over a lower outermost frame */
+	ASSERT_EQ_U64(oncpu_bpf__next_top(0x7ff0, 0x7000, reach, true, 0x7ff0, false), 0x7ff0);
+	ASSERT_EQ_U64(oncpu_bpf__next_top(0x7ff0, 0x5000, reach, true, 0x6000, false), 0x7ff0);
+	/* ...and raised by a higher one */
+	ASSERT_EQ_U64(oncpu_bpf__next_top(0x7ff0, 0x7000, reach, true, 0x8ff0, false), 0x8ff0);
+	/* a top that did not cover it (an exec's new stack, lower or higher): replaced */
+	ASSERT_EQ_U64(oncpu_bpf__next_top(0x7ffd0000, 0x7ff00000, reach, true, 0x7ff00400, false), 0x7ff00400);
+	ASSERT_EQ_U64(oncpu_bpf__next_top(0x7ff00400, 0x7ffd0000, reach, true, 0x7ffd0800, false), 0x7ffd0800);
 	/* a walk that ran off a copy cut at the top: forgotten, full copies again */
-	ASSERT_EQ_U64(oncpu_bpf__next_top(0x7ff0, false, 0x7000, true), 0);
+	ASSERT_EQ_U64(oncpu_bpf__next_top(0x7ff0, 0x7000, reach, false, 0x7000, true), 0);
 }
 
 TEST(test_oncpu_bpf__counters_sum_over_cpus)
