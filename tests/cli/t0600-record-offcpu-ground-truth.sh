@@ -18,9 +18,10 @@ st=$?
 # lost), so the truth only holds for a run without losses: a slow (sanitized)
 # build on a busy machine may need a second try. The same for a sampled block
 # whose switch-in the BPF program did not see (counted as "switch-ins unseen":
-# 0-2 in ~320 blocks on a third of the runs here, cause unknown): its whole
-# block, up to 30 ms, is missing from the totals. More than 1 % unseen fails.
-for try in 1 2 3; do
+# 0-2 in ~320 blocks on a third of the runs here, cause unknown; the program
+# ran for every switch, no recursion misses): its whole block, up to 30 ms,
+# is missing from the totals. Five tries; more than 1 % unseen fails.
+for try in 1 2 3 4 5; do
 	"$EMBER" record --off-cpu -o off.folded -- "$WL" 2 >truth.txt 2>err.txt || fail "ember record --off-cpu failed: $(cat err.txt)"
 	cat err.txt
 	expect_match err.txt '^ember record: off-CPU [0-9.]+ s in [0-9]+ blocks'
@@ -29,7 +30,7 @@ for try in 1 2 3; do
 	blocks=$(sed -n 's/^ember record: off-CPU [0-9.]* s in \([0-9]*\) blocks.*/\1/p' err.txt)
 	[ $(( ${unseen:-0} * 100 )) -le "$blocks" ] || fail "$unseen of $blocks switch-ins unseen"
 	grep -q ' 0 lost with 0 lost records' err.txt && ! grep -q ' [1-9][0-9]* switch-ins unseen' err.txt && break
-	[ $try = 3 ] && skip "records lost or switch-ins unseen in 3 runs: $(grep -o '[0-9]* lost with [0-9]* lost records\|[0-9]* switch-ins unseen' err.txt | tr '\n' ' ')"
+	[ $try = 5 ] && skip "records lost or switch-ins unseen in 5 runs: $(grep -o '[0-9]* lost with [0-9]* lost records\|[0-9]* switch-ins unseen' err.txt | tr '\n' ' ')"
 done
 expect_match off.folded '^sleeper;\[S\];__clone3;start_thread;run;sleeper;sleep_wait;.*;schedule_\[k\]'
 grep -q '^spinner;' off.folded && fail "the CPU-bound thread shows up as blocked"
