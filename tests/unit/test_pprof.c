@@ -319,3 +319,26 @@ TEST(test_pprof__reads_go_runtime_pprof_profiles)
 	ASSERT(has_frame(p, "main.alloc"));
 	profile__free(p);
 }
+
+/* Random bytes (digits mapped to letters, as t0100 makes them) are not taken for pprof. */
+TEST(test_pprof__probe_refuses_random_bytes)
+{
+	static u8 buf[16384];
+	u64 s = 0x9e3779b97f4a7c15ull;
+	unsigned run, i, taken = 0;
+
+	for (run = 0; run < 20000; run++) {
+		for (i = 0; i < sizeof(buf); i++) {
+			s ^= s << 13;
+			s ^= s >> 7;
+			s ^= s << 17;
+			buf[i] = (u8)(s >> 24);
+			if (buf[i] >= '0' && buf[i] <= '9')
+				buf[i] = (u8)(buf[i] - '0' + 'a');
+		}
+		if (buf[0] == 0x1f && buf[1] == 0x8b)
+			continue;	/* the gzip magic: taken for a compressed profile, rightly */
+		taken += pprof_probe(buf, sizeof(buf));
+	}
+	ASSERT_EQ_U64(taken, 0);
+}
