@@ -70,6 +70,20 @@ struct offcpu_abi_out {
 	__u8 ustack[OFFCPU_ABI_USTACK_MAX];	/* the record ends after the pages copied (OFFCPU_ABI_OUT_SIZE) */
 };
 
+/*
+ * The user stack bytes a program copies past sp for --stack-size @want (at
+ * most 64 KiB), and the pages that takes: that many, plus sp's own.
+ */
+static inline __u32 offcpu_abi__stack_size(__u32 want)
+{
+	return want > 65536 ? 65536 : want;
+}
+
+static inline __u32 offcpu_abi__ustack_pages(__u32 stack_size)
+{
+	return (stack_size + OFFCPU_ABI_PAGE - 1) / OFFCPU_ABI_PAGE + 1;
+}
+
 /* The size of an OUT record holding @pages pages of user stack. */
 #define OFFCPU_ABI_OUT_SIZE(pages) \
 	(__builtin_offsetof(struct offcpu_abi_out, ustack) + (pages) * OFFCPU_ABI_PAGE)

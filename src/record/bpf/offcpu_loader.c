@@ -61,8 +61,8 @@ int offcpu_bpf__open(struct offcpu_bpf **out, const struct offcpu_bpf_opts *o, s
 	b->skel->rodata->states_kept = states;
 	b->skel->rodata->min_block_ns = o->min_block_ns;
 	b->skel->rodata->max_block_ns = o->max_block_ns;
-	b->skel->rodata->stack_size = o->stack_size > 65536 ? 65536 : o->stack_size;
-	b->skel->rodata->ustack_pages = (b->skel->rodata->stack_size + OFFCPU_ABI_PAGE - 1) / OFFCPU_ABI_PAGE + 1;
+	b->skel->rodata->stack_size = offcpu_abi__stack_size(o->stack_size);
+	b->skel->rodata->ustack_pages = offcpu_abi__ustack_pages(b->skel->rodata->stack_size);
 	b->skel->rodata->window_ns = OFFCPU_BPF_WINDOW_NS;
 	b->skel->rodata->budget = offcpu_bpf__budget(o);
 	err = offcpu_skel__load(b->skel);

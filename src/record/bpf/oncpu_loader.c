@@ -61,8 +61,8 @@ int oncpu_bpf__open(struct oncpu_bpf **out, const struct oncpu_bpf_opts *o, stru
 		em_diag__set(diag, NULL, 0, "cannot open the BPF program: %s", strerror(errno));
 		goto fail;
 	}
-	b->skel->rodata->stack_size = o->stack_size > 65536 ? 65536 : o->stack_size;
-	b->skel->rodata->ustack_pages = (b->skel->rodata->stack_size + OFFCPU_ABI_PAGE - 1) / OFFCPU_ABI_PAGE + 1;
+	b->skel->rodata->stack_size = offcpu_abi__stack_size(o->stack_size);
+	b->skel->rodata->ustack_pages = offcpu_abi__ustack_pages(b->skel->rodata->stack_size);
 	while (ring < RING_MAX && ring / RING_PER_CPU < (u32)(o->ncpus > 0 ? o->ncpus : 1))
 		ring *= 2;	/* a power of two */
 	b->skel->rodata->wake_bytes = ring / 4;
